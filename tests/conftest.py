@@ -1,0 +1,19 @@
+import pytest
+
+from innovations.services import load_reference_data
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference data once into the test database (as `make run` does)."""
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture
+def home_page(db):
+    from tests.factories import build_site_tree
+
+    return build_site_tree(
+        title="Jaringan Inovasi Pelayanan Publik", title_en="Public Service Innovation Network"
+    )
