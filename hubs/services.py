@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from wagtail.search.backends import get_search_backends
+from wagtail.search.index import class_is_indexed
 
 from jipp.csvdata import ReferenceDataError, read_csv
 
@@ -38,7 +40,8 @@ class GeographyLoad:
 def upsert_rows(model, key: str, rows: dict[str, dict], counts: LoadCounts) -> dict:
     """Create or update `model` rows keyed by `key`; only rows that differ are written.
 
-    `rows` maps each key value to the field values it should have. Returns every object by key.
+    `rows` maps each key value to the field values it should have. Written rows are added to
+    the search index. Returns every object by key.
     """
     existing = model.objects.in_bulk(list(rows), field_name=key)
     to_create, to_update, changed_fields = [], [], set()
@@ -60,7 +63,13 @@ def upsert_rows(model, key: str, rows: dict[str, dict], counts: LoadCounts) -> d
         model.objects.bulk_update(to_update, sorted(changed_fields))
     counts.created += len(to_create)
     counts.updated += len(to_update)
-    return model.objects.in_bulk(list(rows), field_name=key)
+    objects = model.objects.in_bulk(list(rows), field_name=key)
+    written = [getattr(obj, key) for obj in [*to_create, *to_update]]
+    if written and class_is_indexed(model):
+        # Bulk writes skip the signals that keep the admin's choosers searchable.
+        for backend in get_search_backends():
+            backend.add_bulk(model, [objects[key_value] for key_value in written])
+    return objects
 
 
 def _provinces(folder: Path) -> dict[str, dict]:

@@ -16,6 +16,8 @@ class ProvinceViewSet(SnippetViewSet):
     search_fields = ["name", "code"]
     ordering = ["code"]
     inspect_view_enabled = True
+    # A few hundred rows at most: plain icontains over name and code beats an index.
+    search_backend_name = None
 
 
 class RegencyViewSet(SnippetViewSet):
@@ -28,6 +30,8 @@ class RegencyViewSet(SnippetViewSet):
     ordering = ["code"]
     list_per_page = 50
     inspect_view_enabled = True
+    # A few hundred rows at most: plain icontains over name and code beats an index.
+    search_backend_name = None
 
 
 class HubViewSet(SnippetViewSet):
@@ -37,6 +41,8 @@ class HubViewSet(SnippetViewSet):
     list_display = ["name", "slug", "province"]
     search_fields = ["name"]
     inspect_view_enabled = True
+    # A few hundred rows at most: plain icontains over name and code beats an index.
+    search_backend_name = None
 
 
 class GeographyGroup(SnippetViewSetGroup):

@@ -16,6 +16,8 @@ class SectorViewSet(SnippetViewSet):
     search_fields = ["name_id", "name_en", "code"]
     ordering = ["sort_order"]
     inspect_view_enabled = True
+    # A few hundred rows at most: plain icontains over name and code beats an index.
+    search_backend_name = None
 
 
 class SDGViewSet(SnippetViewSet):
@@ -26,6 +28,8 @@ class SDGViewSet(SnippetViewSet):
     search_fields = ["name_id", "name_en"]
     ordering = ["number"]
     inspect_view_enabled = True
+    # A few hundred rows at most: plain icontains over name and code beats an index.
+    search_backend_name = None
 
 
 class EvaluationAspectViewSet(SnippetViewSet):
@@ -36,6 +40,8 @@ class EvaluationAspectViewSet(SnippetViewSet):
     search_fields = ["name_id", "name_en"]
     ordering = ["sort_order"]
     inspect_view_enabled = True
+    # A few hundred rows at most: plain icontains over name and code beats an index.
+    search_backend_name = None
 
 
 class TaxonomyGroup(SnippetViewSetGroup):
