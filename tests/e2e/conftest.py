@@ -5,7 +5,6 @@ Playwright never downloads a browser of its own. axe-core comes from the npm reg
 .cache/ (not committed) the first time it is needed.
 """
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,16 +15,22 @@ from wagtail.models import Locale
 from innovations.services import load_reference_data
 from jipp import demo
 
-# Playwright's sync API runs an event loop in this thread; the live server's database work
-# happens in its own thread, and the fixtures below only write before the browser starts.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE_VERSION = "4.14.1"
 AXE_DIR = ROOT / ".cache" / f"axe-core-{AXE_VERSION}"
 AXE_FILE = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _allow_database_under_playwright():
+    """Playwright's sync API runs an event loop in the test thread, which makes Django refuse
+    database access there. The fixtures only write before the browser acts; the live server
+    serves from its own thread. Set for this package only, before any function fixture."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,7 @@ def run_django(settings_module, code, **env):
             "ELASTICSEARCH_URL",
             "MEDIA_ROOT",
             "SITE_BASE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
     clean.update(env, DJANGO_SETTINGS_MODULE=settings_module)
