@@ -88,6 +88,15 @@ class Hub(index.Indexed, models.Model):
     province = models.ForeignKey(
         Province, verbose_name=_("provinsi"), on_delete=models.PROTECT, related_name="hubs"
     )
+    facilitator_group = models.OneToOneField(
+        "auth.Group",
+        verbose_name=_("grup fasilitator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="facilitated_hub",
+        editable=False,
+    )
     members = models.ManyToManyField(
         Regency,
         verbose_name=_("anggota"),

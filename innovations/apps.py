@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class InnovationsConfig(AppConfig):
     name = "innovations"
     verbose_name = _("Inovasi")
+
+    def ready(self):
+        from . import signals  # noqa: F401

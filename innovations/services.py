@@ -1,18 +1,47 @@
 """Writes for the innovation taxonomy and reference data as a whole."""
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.signals import post_save
+from django.utils import timezone
+from django.utils.text import slugify
+from modelsearch.signal_handlers import post_save_signal_handler as search_signal_handler
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    ReferenceIndex,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+from wagtail.search.backends import get_search_backends
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from hubs.models import Hub, Province, Regency
 from hubs.services import GeographyLoad, LoadCounts, load_geography, upsert_rows
 from jipp.csvdata import ReferenceDataError, read_csv
+from jipp.services import add_child_page
 
-from .models import SDG, EvaluationAspect, Sector
+from .interchange import CaseRecord, plain_to_rich
+from .models import (
+    SDG,
+    EvaluationAspect,
+    InnovationIndexPage,
+    InnovationPage,
+    RegencyFolderPage,
+    Replication,
+    Sector,
+)
 
 REFERENCE_FOLDER = Path(settings.BASE_DIR) / "fixtures" / "reference"
 REFERENCE_MODELS = [Province, Regency, Hub, Sector, SDG, EvaluationAspect]
@@ -111,3 +140,369 @@ def load_reference_data(*, folder: Path = REFERENCE_FOLDER) -> ReferenceLoad:
     groups = list(Group.objects.filter(name__in=REFERENCE_READER_GROUPS))
     grant_reference_view_permissions(groups=groups)
     return ReferenceLoad(geography, taxonomy, sorted(group.name for group in groups))
+
+
+# --- Library structure, groups and moderation -------------------------------------------------
+
+NATIONAL_GROUP = "Admin Nasional"
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
+MODERATOR_PAGE_PERMISSIONS = [
+    "add_page",
+    "change_page",
+    "publish_page",
+    "lock_page",
+    "unlock_page",
+]
+COLLECTION_PERMISSIONS = {
+    "wagtailimages": ["add_image", "change_image", "choose_image"],
+    "wagtaildocs": ["add_document", "change_document", "choose_document"],
+}
+REPLICATION_PERMISSIONS = ["add_replication", "change_replication", "view_replication"]
+
+
+class SetupError(Exception):
+    """The site is missing something a setup step needs."""
+
+
+def _permissions(app_label, codenames):
+    found = list(
+        Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+    )
+    if len(found) != len(codenames):
+        raise SetupError(f"missing permissions {app_label}.{codenames}; run migrate first")
+    return found
+
+
+def _admin_group(name: str) -> Group:
+    group, _ = Group.objects.get_or_create(name=name)
+    group.permissions.add(*_permissions("wagtailadmin", ["access_admin"]))
+    group.permissions.add(*reference_view_permissions())
+    return group
+
+
+def _grant_pages(group, page, codenames):
+    granted = set(
+        GroupPagePermission.objects.filter(group=group, page=page).values_list(
+            "permission_id", flat=True
+        )
+    )
+    GroupPagePermission.objects.bulk_create(
+        GroupPagePermission(group=group, page=page, permission=permission)
+        for permission in _permissions("wagtailcore", codenames)
+        if permission.pk not in granted
+    )
+
+
+def _grant_collection(group, collection):
+    granted = set(
+        GroupCollectionPermission.objects.filter(group=group, collection=collection).values_list(
+            "permission_id", flat=True
+        )
+    )
+    GroupCollectionPermission.objects.bulk_create(
+        GroupCollectionPermission(group=group, collection=collection, permission=permission)
+        for app_label, codenames in COLLECTION_PERMISSIONS.items()
+        for permission in _permissions(app_label, codenames)
+        if permission.pk not in granted
+    )
+
+
+def _approval_workflow(name: str, group: Group) -> Workflow:
+    workflow, _ = Workflow.objects.get_or_create(name=name)
+    task, _ = GroupApprovalTask.objects.get_or_create(name=f"Persetujuan {group.name}")
+    task.groups.set([group])
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    return workflow
+
+
+def innovation_index() -> InnovationIndexPage:
+    index_page = InnovationIndexPage.objects.first()
+    if index_page is None:
+        raise SetupError(
+            "the site has no innovation library (InnovationIndexPage) yet; "
+            "run `manage.py load_demo_data` or add one under the home page in the admin"
+        )
+    return index_page
+
+
+@transaction.atomic
+def ensure_national_moderation() -> Group:
+    """National admins moderate the whole library unless a hub's workflow applies."""
+    index_page = innovation_index()
+    group = _admin_group(NATIONAL_GROUP)
+    _grant_pages(group, index_page, MODERATOR_PAGE_PERMISSIONS)
+    group.permissions.add(*_permissions("innovations", REPLICATION_PERMISSIONS))
+    workflow = _approval_workflow(f"Moderasi {NATIONAL_GROUP}", group)
+    WorkflowPage.objects.get_or_create(page=index_page, defaults={"workflow": workflow})
+    return group
+
+
+@dataclass
+class HubSetup:
+    hub: Hub
+    group: Group
+    workflow: Workflow
+    folders: list
+
+
+def _hub_moderation(hub: Hub) -> tuple[Group, Workflow]:
+    """The hub's facilitators' group and moderation workflow, created once."""
+    group = _admin_group(f"Fasilitator {hub.name}")
+    group.permissions.add(*_permissions("innovations", REPLICATION_PERMISSIONS))
+    if hub.facilitator_group_id != group.pk:
+        hub.facilitator_group = group
+        hub.save(update_fields=["facilitator_group"])
+    return group, _approval_workflow(f"Moderasi {hub.name}", group)
+
+
+@transaction.atomic
+def create_hub(*, slug: str) -> HubSetup:
+    """The facilitators' group and moderation workflow of a hub, over its members' folders.
+
+    Idempotent. Facilitators may publish in the folders of the hub's member regencies only.
+    """
+    try:
+        hub = Hub.objects.select_related("province").get(slug=slug)
+    except Hub.DoesNotExist:
+        known = ", ".join(Hub.objects.values_list("slug", flat=True)) or "none"
+        raise SetupError(f"unknown hub {slug!r} (known hubs: {known})") from None
+    ensure_national_moderation()
+    group, workflow = _hub_moderation(hub)
+    folders = list(RegencyFolderPage.objects.filter(regency__hubs=hub).select_related("regency"))
+    for folder in folders:
+        _attach_folder_to_hub(folder, group, workflow)
+    return HubSetup(hub, group, workflow, folders)
+
+
+def _attach_folder_to_hub(folder, group, workflow):
+    _grant_pages(group, folder, MODERATOR_PAGE_PERMISSIONS)
+    _grant_collection(group, _regency_collection(folder.regency))
+    WorkflowPage.objects.update_or_create(page=folder, defaults={"workflow": workflow})
+
+
+def _regency_collection(regency) -> Collection:
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=regency.name).first()
+    return existing or root.add_child(name=regency.name)
+
+
+@dataclass
+class RegencySetup:
+    folder: RegencyFolderPage
+    group: Group
+    folder_created: bool
+    editor: object = None
+    editor_created: bool = False
+
+
+class _ModerationCache:
+    """Moderation set-up done once per batch of onboardings (an import)."""
+
+    def __init__(self):
+        self.national_checked = False
+        self.hubs = {}
+
+    def national(self):
+        if not self.national_checked:
+            ensure_national_moderation()
+            self.national_checked = True
+
+    def hub(self, hub):
+        if hub.pk not in self.hubs:
+            self.hubs[hub.pk] = _hub_moderation(hub)
+        return self.hubs[hub.pk]
+
+
+@transaction.atomic
+def onboard_regency(
+    *, regency, editor_email: str | None = None, cache: _ModerationCache | None = None
+) -> RegencySetup:
+    """A regency's folder, editors' group, image collection and moderation. Idempotent.
+
+    Editors may add and edit cases in their own folder only and cannot publish: submitting
+    starts the moderation workflow of the regency's hub, or the national one.
+    """
+    cache = cache or _ModerationCache()
+    index_page = innovation_index()
+    cache.national()
+    folder = RegencyFolderPage.objects.filter(regency=regency).first()
+    created = folder is None
+    if created:
+        folder = add_child_page(
+            parent=index_page,
+            page=RegencyFolderPage(
+                title=regency.name, slug=slugify(regency.name), regency=regency
+            ),
+        )
+    group = _admin_group(f"Editor {regency.name}")
+    group.permissions.add(*_permissions("innovations", REPLICATION_PERMISSIONS))
+    if folder.editor_group_id != group.pk:
+        folder.editor_group = group
+        folder.save(update_fields=["editor_group"])
+    _grant_pages(group, folder, EDITOR_PAGE_PERMISSIONS)
+    _grant_collection(group, _regency_collection(regency))
+    for hub in regency.hubs.all():
+        _attach_folder_to_hub(folder, *cache.hub(hub))
+    setup = RegencySetup(folder, group, created)
+    if editor_email:
+        setup.editor, setup.editor_created = _editor_account(editor_email, group)
+    return setup
+
+
+def _editor_account(email, group):
+    validate_email(email)
+    user_model = get_user_model()
+    user = user_model.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = user_model(username=email.lower(), email=email.lower(), is_active=True)
+        user.set_unusable_password()
+        user.save()
+    user.groups.add(group)
+    return user, created
+
+
+# --- Import of the interchange format -----------------------------------------------------------
+
+
+@contextmanager
+def deferred_search_indexing(model):
+    """Index the pages written inside the block in one bulk call at its end.
+
+    Wagtail queues a search-index and a reference-index task on every save; a page written by
+    an import is saved three times (create, revision, publish). The per-save signal handlers
+    are paused for the block; the caller appends the pages it wrote to the yielded list.
+    """
+    written = []
+    post_save.disconnect(search_signal_handler, sender=model)
+    try:
+        with disable_reference_index_auto_update():
+            yield written
+    finally:
+        post_save.connect(search_signal_handler, sender=model)
+    live = [page for page in written if page.live]
+    for backend in get_search_backends():
+        backend.add_bulk(model, live)
+    for page in written:
+        ReferenceIndex.create_or_update_for_object(page)
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    moved: int = 0
+    folders_created: int = 0
+    replications_created: int = 0
+    draft: bool = False
+
+
+def _apply_record(page: InnovationPage, record: CaseRecord) -> None:
+    page.title = record.title
+    page.slug = record.slug
+    page.summary = record.summary
+    for key, text in record.texts.items():
+        if key in record.present or not getattr(page, key):
+            setattr(page, key, plain_to_rich(text))
+    page.year_started = record.year
+    page.award = record.award
+    page.stage = record.stage
+    page.video_url = record.video_url
+    page.contact_name = record.contact_name
+    page.contact_email = record.contact_email
+    page.sectors = record.sectors
+    page.sdgs = record.sdgs
+    page.keywords.set(record.keywords)
+    page.regency = record.regency
+
+
+@transaction.atomic
+def import_innovations(*, records, draft: bool = False, progress=None) -> ImportSummary:
+    """Upsert validated interchange records by slug, in one transaction.
+
+    New cases go into their regency's folder (onboarded on the way); a case whose regency
+    changed moves folders. Cases are published unless `draft`, in which case new cases stay
+    unpublished and changes to published cases wait in a draft revision. Replications named in
+    `replicated_by` are added (existing ledger entries are never removed by an import).
+    """
+    summary = ImportSummary(draft=draft)
+    regencies = {record.regency for record in records}
+    folders = {
+        folder.regency_id: folder
+        for folder in RegencyFolderPage.objects.filter(regency__in=regencies)
+    }
+    cache = _ModerationCache()
+    for regency in sorted(regencies, key=lambda r: r.code):
+        if regency.pk not in folders:
+            folders[regency.pk] = onboard_regency(regency=regency, cache=cache).folder
+            summary.folders_created += 1
+    with deferred_search_indexing(InnovationPage) as written:
+        _upsert_records(records, folders, draft, summary, written, progress)
+    return summary
+
+
+def _create_page(record, folder, draft) -> InnovationPage:
+    page = InnovationPage()
+    _apply_record(page, record)
+    return add_child_page(parent=folder, page=page, publish=not draft)
+
+
+def _upsert_records(records, folders, draft, summary, written, progress):
+    existing = {
+        page.slug: page
+        for page in InnovationPage.objects.filter(slug__in=[r.slug for r in records])
+    }
+    known_replications = set(
+        Replication.objects.filter(innovation__in=existing.values()).values_list(
+            "innovation_id", "adopting_regency_id"
+        )
+    )
+    new_replications = []
+    for record in records:
+        folder = folders[record.regency.pk]
+        page = existing.get(record.slug)
+        if page is None:
+            page = _create_page(record, folder, draft)
+            summary.created += 1
+        else:
+            if page.regency_id != record.regency.pk:
+                page.move(folder, pos="last-child")
+                page = InnovationPage.objects.get(pk=page.pk)
+                summary.moved += 1
+            _apply_record(page, record)
+            revision = page.save_revision(clean=False)
+            if not draft:
+                revision.publish()
+            summary.updated += 1
+        written.append(page)
+        for adopter in record.replicated_by:
+            if (page.pk, adopter.pk) not in known_replications:
+                known_replications.add((page.pk, adopter.pk))
+                new_replications.append(
+                    Replication(
+                        innovation=page,
+                        adopting_regency=adopter,
+                        status=Replication.Status.BERJALAN,
+                    )
+                )
+        if progress is not None:
+            progress(1)
+    Replication.objects.bulk_create(new_replications)
+    summary.replications_created = len(new_replications)
+
+
+# --- Replication ledger -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def confirm_replication(*, replication: Replication, user) -> Replication:
+    """Mark a replication confirmed by the source regency or its hub."""
+    from .permissions import can_confirm
+
+    if not can_confirm(user, replication):
+        raise PermissionError("only the source regency or its hub may confirm a replication")
+    replication.confirmed = True
+    replication.confirmed_by = user
+    replication.confirmed_at = timezone.now()
+    replication.save(update_fields=["confirmed", "confirmed_by", "confirmed_at", "updated_at"])
+    return replication

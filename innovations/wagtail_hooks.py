@@ -1,10 +1,21 @@
 """Reference taxonomy in the admin: browsable and choosable, editable only by admins."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import SDG, EvaluationAspect, Sector
+from .forms import ReplicationForm
+from .models import SDG, EvaluationAspect, Replication, Sector
+from .permissions import can_record_for, replications_visible_to
+from .services import confirm_replication
 
 
 class SectorViewSet(SnippetViewSet):
@@ -52,3 +63,88 @@ class TaxonomyGroup(SnippetViewSetGroup):
 
 
 register_snippet(TaxonomyGroup)
+
+
+class _OwnLedgerMixin:
+    """Only the ledger entries the user is concerned with; changes only by the adopter."""
+
+    def get_queryset(self):
+        return replications_visible_to(self.request.user, super().get_queryset())
+
+
+class ReplicationIndexView(_OwnLedgerMixin, generic.IndexView):
+    pass
+
+
+class ReplicationCreateView(generic.CreateView):
+    def save_instance(self):
+        instance = self.form.save(commit=False)
+        instance.created_by = self.request.user
+        instance.save()
+        return instance
+
+
+class _AdopterOnlyMixin(_OwnLedgerMixin):
+    def get_object(self, queryset=None):
+        replication = super().get_object(queryset)
+        if not can_record_for(self.request.user, replication.adopting_regency):
+            raise PermissionDenied
+        return replication
+
+
+class ReplicationEditView(_AdopterOnlyMixin, generic.EditView):
+    pass
+
+
+class ReplicationDeleteView(_AdopterOnlyMixin, generic.DeleteView):
+    pass
+
+
+class ReplicationViewSet(ModelViewSet):
+    """The replication ledger: adopters record, source regencies and hubs confirm."""
+
+    model = Replication
+    icon = "repeat"
+    menu_label = _("Replikasi")
+    menu_order = 250
+    add_to_admin_menu = True
+    list_display = ["innovation", "adopting_regency", "status", "started_on", "confirmed"]
+    list_filter = ["status", "confirmed"]
+    search_fields = ["innovation__title", "adopting_regency__name"]
+    search_backend_name = None
+    ordering = ["-created_at"]
+    inspect_view_enabled = True
+    index_view_class = ReplicationIndexView
+    add_view_class = ReplicationCreateView
+    edit_view_class = ReplicationEditView
+    delete_view_class = ReplicationDeleteView
+
+    def get_form_class(self, for_update=False):
+        return ReplicationForm
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("confirm/<int:pk>/", self.confirm_view, name="confirm"),
+        ]
+
+    def confirm_view(self, request, pk):
+        replication = get_object_or_404(
+            replications_visible_to(request.user, Replication.objects.all()), pk=pk
+        )
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            confirm_replication(replication=replication, user=request.user)
+        except PermissionError:
+            raise PermissionDenied from None
+        messages.success(request, _("Replikasi dikonfirmasi."))
+        return redirect(self.get_url_name("index"))
+
+
+replication_viewset = ReplicationViewSet("replikasi")
+
+
+@hooks.register("register_admin_viewset")
+def register_replication_viewset():
+    return replication_viewset

@@ -1,15 +1,20 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+from innovations import views as innovation_views
+
+from .api import api_router
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/", api_router.urls),
 ]
 
 if settings.DEBUG:
@@ -19,6 +24,11 @@ if settings.DEBUG:
 
 # Public pages: Indonesian at "/", English under "/en/". Wagtail's catch-all comes last.
 urlpatterns += i18n_patterns(
+    re_path(
+        r"^(?P<library>(?:[\w-]+/)+)export\.(?P<file_format>csv|jsonl)$",
+        innovation_views.export_view,
+        name="innovation_export",
+    ),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -2,12 +2,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from innovations import demo as library_demo
 from jipp import demo
 
 
 class Command(BaseCommand):
     help = (
-        "Build the demo site: the home page as the default site's root and its section pages. "
+        "Build the demo site: the home page as the default site's root, its section pages and "
+        "the innovation library with demo cases, replications and generated images. "
         "Idempotent: pages that exist are left as they are. Loads the reference data first."
     )
 
@@ -36,6 +38,9 @@ class Command(BaseCommand):
         self.stdout.write(f"home page: {home.title} ({home.url_path})")
         for page in created:
             self.stdout.write(f"created page: {page.title}")
+        library = library_demo.build_library(home)
+        self.stdout.write(f"innovation library: {library['index'].url_path}")
+        self.stdout.write(f"demo cases created: {library['cases']}")
         if admin_password:
             if demo.ensure_admin(
                 username=admin_username, password=admin_password, email=admin_email

@@ -1,0 +1,66 @@
+"""RSS and Atom feeds of the library that follow the listing's filters."""
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from .selectors import FilterError, InnovationFilters, filtered_innovations
+
+FEED_SIZE = 50
+
+
+class InnovationFeed(Feed):
+    def __init__(self, *, index_page):
+        super().__init__()
+        self.index_page = index_page
+
+    def get_object(self, request, *args, **kwargs):
+        try:
+            self.filters = InnovationFilters.from_query(request.GET)
+        except FilterError as error:
+            raise Http404(str(error)) from None
+        self.query = request.GET.urlencode()
+        self.request = request
+        return self.index_page
+
+    def title(self, obj):
+        return _("Inovasi pelayanan publik — JIPP")
+
+    def link(self, obj):
+        return obj.url + (f"?{self.query}" if self.query else "")
+
+    def description(self, obj):
+        if self.filters.is_active():
+            return _("Inovasi terbaru yang sesuai dengan filter Anda.")
+        return _("Inovasi pelayanan publik terbaru dari kabupaten dan kota.")
+
+    def items(self, obj):
+        self.filters.sort = "newest"
+        return filtered_innovations(self.filters)[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_link(self, item):
+        return item.get_url(self.request)
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_updateddate(self, item):
+        return item.last_published_at
+
+    def item_categories(self, item):
+        return [sector.name for sector in item.sectors.all()]
+
+    def item_author_name(self, item):
+        return item.regency.name if item.regency else None
+
+
+class InnovationAtomFeed(InnovationFeed):
+    feed_type = Atom1Feed
+    subtitle = InnovationFeed.description

@@ -1,0 +1,61 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.widgets import AdminPageChooser
+
+from hubs.models import Regency
+
+from .models import InnovationPage, Replication
+from .permissions import editor_regencies
+
+
+class ReplicationForm(WagtailAdminModelForm):
+    """Recording a replication: the adopting regency is one the user edits for."""
+
+    class Meta:
+        model = Replication
+        fields = [
+            "innovation",
+            "adopting_regency",
+            "status",
+            "started_on",
+            "adapted",
+            "outcome",
+            "outcome_metrics",
+            "evidence_url",
+            "evidence_document",
+        ]
+        widgets = {"innovation": AdminPageChooser(target_models=[InnovationPage])}
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        self.for_user = for_user
+        if for_user is not None and not for_user.is_superuser:
+            self.fields["adopting_regency"].queryset = editor_regencies(for_user)
+        else:
+            self.fields["adopting_regency"].queryset = Regency.objects.all()
+        self.fields["innovation"].queryset = InnovationPage.objects.live()
+
+    def clean(self):
+        cleaned = super().clean()
+        innovation = cleaned.get("innovation")
+        adopter = cleaned.get("adopting_regency")
+        if innovation and adopter and innovation.regency_id == adopter.pk:
+            self.add_error(
+                "adopting_regency", _("Daerah tidak dapat mereplikasi inovasinya sendiri.")
+            )
+        if (
+            innovation
+            and adopter
+            and Replication.objects.filter(innovation=innovation, adopting_regency=adopter)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            self.add_error(
+                "adopting_regency", _("Replikasi inovasi ini oleh daerah tersebut sudah dicatat.")
+            )
+        return cleaned
+
+
+class ConfirmReplicationForm(forms.Form):
+    """An empty form: confirming is a POST with a CSRF token."""

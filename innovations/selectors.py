@@ -1,0 +1,223 @@
+"""Reads for the innovation library: listing filters, page contexts, exports."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from hubs.models import Hub
+from hubs.names import NameNotFound, NameResolver
+
+from .models import SDG, EvaluationAspect, InnovationPage, Replication, Sector, Stage
+
+SORTS = {
+    "newest": ("-first_published_at", "-pk"),
+    "replicated": ("-replication_count", "-first_published_at", "-pk"),
+    "az": ("title", "pk"),
+}
+SORT_LABELS = {
+    "newest": _("Terbaru"),
+    "replicated": _("Paling banyak direplikasi"),
+    "az": _("Judul A-Z"),
+}
+FILTER_KEYS = [
+    "hub", "province", "regency", "sector", "sdg", "aspect", "stage", "year", "award",
+    "replicated",
+]  # fmt: skip
+
+
+class FilterError(ValueError):
+    """A filter value that cannot be understood; `key` names the parameter."""
+
+    def __init__(self, key, message):
+        super().__init__(message)
+        self.key = key
+
+
+@dataclass
+class InnovationFilters:
+    """Listing filters. Values within one key are ORed; different keys are ANDed."""
+
+    hub: list[str] = field(default_factory=list)
+    province: list[str] = field(default_factory=list)
+    regency: list[str] = field(default_factory=list)
+    sector: list[str] = field(default_factory=list)
+    sdg: list[int] = field(default_factory=list)
+    aspect: list[str] = field(default_factory=list)
+    stage: list[str] = field(default_factory=list)
+    year: list[int] = field(default_factory=list)
+    award: list[str] = field(default_factory=list)
+    replicated: bool = False
+    sort: str = "newest"
+
+    @classmethod
+    def from_query(cls, query: QueryDict, resolver: NameResolver | None = None):
+        """Parse a querystring; names of places are matched forgivingly and become codes."""
+        filters = cls()
+        names = None
+
+        def resolver_():
+            nonlocal names
+            names = names or resolver or NameResolver()
+            return names
+
+        for key in ("hub", "sector", "aspect", "award"):
+            setattr(filters, key, [v.strip() for v in query.getlist(key) if v.strip()])
+        for value in query.getlist("province"):
+            if value.strip():
+                try:
+                    filters.province.append(resolver_().province(value).code)
+                except NameNotFound as error:
+                    raise FilterError("province", str(error)) from None
+        for value in query.getlist("regency"):
+            if value.strip():
+                try:
+                    filters.regency.append(resolver_().regency(value).code)
+                except NameNotFound as error:
+                    raise FilterError("regency", str(error)) from None
+        for key in ("sdg", "year"):
+            for value in query.getlist(key):
+                if not value.strip():
+                    continue
+                if not value.strip().isdigit():
+                    raise FilterError(key, f"{key} must be a whole number, not {value!r}")
+                getattr(filters, key).append(int(value))
+        for value in query.getlist("stage"):
+            if value.strip():
+                if value not in Stage.values:
+                    raise FilterError("stage", f"unknown stage {value!r}")
+                filters.stage.append(value)
+        filters.replicated = query.get("replicated", "") in ("1", "true", "ya")
+        sort = query.get("sort") or "newest"
+        if sort not in SORTS:
+            raise FilterError("sort", f"unknown sort {sort!r}; one of {', '.join(SORTS)}")
+        filters.sort = sort
+        return filters
+
+    def apply(self, queryset: QuerySet) -> QuerySet:
+        conditions = {
+            "hub": Q(regency__hubs__slug__in=self.hub),
+            "province": Q(regency__province__code__in=self.province),
+            "regency": Q(regency__code__in=self.regency),
+            "sector": Q(sectors__code__in=self.sector),
+            "sdg": Q(sdgs__number__in=self.sdg),
+            "aspect": Q(aspects__slug__in=self.aspect),
+            "stage": Q(stage__in=self.stage),
+            "year": Q(year_started__in=self.year),
+            "award": Q(award__in=self.award),
+        }
+        for key, condition in conditions.items():
+            if getattr(self, key):
+                # A subquery per facet keeps OR-within / AND-across exact, without duplicates.
+                queryset = queryset.filter(pk__in=InnovationPage.objects.filter(condition))
+        if self.replicated:
+            queryset = queryset.filter(pk__in=Replication.objects.values("innovation_id"))
+        return queryset
+
+    def is_active(self) -> bool:
+        return any(getattr(self, key) for key in FILTER_KEYS)
+
+
+def with_listing_relations(queryset: QuerySet) -> QuerySet:
+    """What a listing, feed or export row shows, in a fixed number of queries."""
+    return queryset.select_related("regency__province").prefetch_related(
+        "sectors",
+        "sdgs",
+        Prefetch("regency__hubs", queryset=Hub.objects.order_by("name")),
+        Prefetch(
+            "replications",
+            queryset=Replication.objects.select_related("adopting_regency").order_by(
+                "adopting_regency__code"
+            ),
+        ),
+        "keywords",
+    )
+
+
+def filtered_innovations(filters: InnovationFilters) -> QuerySet:
+    queryset = InnovationPage.objects.live().public()
+    queryset = filters.apply(queryset).annotate(replication_count=Count("replications"))
+    return with_listing_relations(queryset.order_by(*SORTS[filters.sort]))
+
+
+def facet_options():
+    """Choices for the listing's filter form."""
+    live = InnovationPage.objects.live().public()
+    return {
+        "hub": list(Hub.objects.order_by("name")),
+        "sector": list(Sector.objects.filter(innovations__in=live).distinct()),
+        "sdg": list(SDG.objects.all()),
+        "aspect": list(EvaluationAspect.objects.all()),
+        "stage": Stage.choices,
+        "year": sorted(
+            {y for y in live.values_list("year_started", flat=True) if y}, reverse=True
+        ),
+        "award": sorted({a for a in live.values_list("award", flat=True) if a}),
+        "province": sorted(
+            {(p.code, p.name) for p in _provinces_with_cases(live)}, key=lambda p: p[1]
+        ),
+    }
+
+
+def _provinces_with_cases(live):
+    from hubs.models import Province
+
+    return Province.objects.filter(regencies__innovations__in=live).distinct()
+
+
+def similar_innovations(page: InnovationPage, sector_ids, limit=5):
+    """Live cases sharing the most sectors with `page`, newest first among equals."""
+    return list(
+        InnovationPage.objects.live()
+        .public()
+        .exclude(pk=page.pk)
+        .annotate(shared=Count("sectors", filter=Q(sectors__in=sector_ids)))
+        .filter(shared__gt=0)
+        .select_related("regency")
+        .order_by("-shared", "-first_published_at")[:limit]
+    )
+
+
+def innovation_page_context(page: InnovationPage) -> dict:
+    """Everything a case page shows, in a fixed number of queries."""
+    regency = page.regency
+    sectors = list(page.sectors.all())
+    return {
+        "regency": regency,
+        "province": regency.province if regency else None,
+        "hubs": list(regency.hubs.order_by("name")) if regency else [],
+        "sectors": sectors,
+        "similar": similar_innovations(page, [sector.pk for sector in sectors]),
+        "sdgs": list(page.sdgs.all()),
+        "aspects": list(page.aspects.all()),
+        "keywords": sorted(page.keywords.all(), key=lambda tag: tag.name),
+        "metrics": list(page.metrics.all()),
+        "gallery": list(page.gallery_images.select_related("image")),
+        "documents": list(page.documents.select_related("document")),
+        "replications": list(
+            page.replications.select_related("adopting_regency__province").order_by(
+                "-confirmed", "adopting_regency__name"
+            )
+        ),
+    }
+
+
+def regency_folder_context(folder) -> dict:
+    """A regency's own cases and the cases it replicated from others."""
+    cases = with_listing_relations(
+        InnovationPage.objects.child_of(folder).live().public().order_by("title")
+    ).annotate(replication_count=Count("replications"))
+    adopted = (
+        Replication.objects.filter(adopting_regency=folder.regency, innovation__live=True)
+        .select_related("innovation__regency")
+        .order_by("-started_on")
+    )
+    return {"cases": cases, "adopted": adopted}
+
+
+def export_rows(filters: InnovationFilters):
+    from .interchange import serialize
+
+    for page in filtered_innovations(filters).iterator(chunk_size=500):
+        yield serialize(page)
