@@ -23,7 +23,7 @@ JIPP_REQUIRE_POSTGRES ?=
 run_pytest = $(BIN)/pytest $(1) || { status=$$?; \
 	[ $$status -ne 5 ] || echo "pytest collected no tests: this run FAILS" >&2; exit $$status; }
 
-.PHONY: help install run serve test test-sqlite test-postgres checks browsers lint format messages clean
+.PHONY: help install run serve test test-sqlite test-postgres checks browsers lint format messages bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -75,6 +75,9 @@ test-postgres: install browsers ## The whole suite on PostgreSQL (skipped if unr
 	else \
 		echo "PostgreSQL at $(PG_URL) cannot be reached: the PostgreSQL run is SKIPPED"; \
 	fi
+
+bench: install ## Benchmarks: import of 2,000 generated cases (see bench/)
+	$(BIN)/python bench/import_speed.py
 
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check .

@@ -64,7 +64,10 @@ class DemoDataError(Exception):
 
 def build_library(home, *, folder: Path = DEMO_FOLDER) -> dict:
     """The innovation index, hub moderation and the demo cases. Returns what it created."""
-    index_page, _ = ensure_child_page(parent=home, page=InnovationIndexPage(**INDEX))
+    index_page, created = ensure_child_page(parent=home, page=InnovationIndexPage(**INDEX))
+    if created:
+        # The library leads the main navigation.
+        index_page.move(home, pos="first-child")
     for hub in Hub.objects.all():
         create_hub(slug=hub.slug)
     rows, problems = read_lines(folder / "innovations.jsonl", "jsonl")

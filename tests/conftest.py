@@ -17,3 +17,11 @@ def home_page(db):
     return build_site_tree(
         title="Jaringan Inovasi Pelayanan Publik", title_en="Public Service Innovation Network"
     )
+
+
+@pytest.fixture
+def library(home_page):
+    """The innovation index page under the home page."""
+    from tests.factories import InnovationIndexPageFactory
+
+    return InnovationIndexPageFactory(parent=home_page)

@@ -24,10 +24,11 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 @pytest.fixture(scope="package", autouse=True)
-def _allow_database_under_playwright():
+def _allow_database_under_playwright(django_db_setup):
     """Playwright's sync API runs an event loop in the test thread, which makes Django refuse
     database access there. The fixtures only write before the browser acts; the live server
-    serves from its own thread. Set for this package only, before any function fixture."""
+    serves from its own thread. Set for this package only, before any function fixture; the
+    test database is created first, whichever fixture a test happens to list first."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         yield
@@ -105,3 +106,11 @@ def demo_site(transactional_db):
     load_reference_data()
     home, _ = demo.build_site()
     return home
+
+
+@pytest.fixture
+def demo_library(demo_site):
+    """The demo site with the innovation library and its 34 demo cases."""
+    from innovations.demo import build_library
+
+    return build_library(demo_site)["index"]
