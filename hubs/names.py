@@ -35,12 +35,23 @@ _PROVINCE_ALIASES = {
 
 
 class NameNotFound(LookupError):
-    """No place, or more than one, matches a name; the message suggests candidates."""
+    """No place, or more than one, matches a name; the message suggests candidates.
+
+    `kind` ("province" or "regency"), `value`, `candidates` (the closest or the matching
+    places) and `ambiguous` let a page word the error in its reader's language.
+    """
+
+    def __init__(self, message, *, kind, value, candidates=(), ambiguous=False):
+        super().__init__(message)
+        self.kind, self.value = kind, value
+        self.candidates, self.ambiguous = list(candidates), ambiguous
 
 
 def normalize(name: str) -> str:
     """A comparison key: lowercase ASCII words with common abbreviations expanded."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    # Dotted initials are one word: "D.I." -> "di", "D.K.I." -> "dki".
+    text = re.sub(r"\b((?:[a-z]\.){2,})", lambda m: m.group(1).replace(".", "") + " ", text)
     text = re.sub(r"[-.,'\u2019/()]+", " ", text)
     text = " ".join(text.split())
     for pattern, replacement in _PREFIXES:
@@ -52,11 +63,20 @@ def _key(name: str) -> str:
     return normalize(name).replace(" ", "")
 
 
+_KIND_PREFIXES = ("kabupatenadministrasi", "kotaadministrasi", "kabupaten", "kota")
+
+
 def _without_kind(key: str) -> str:
-    for prefix in ("kabupatenadministrasi", "kotaadministrasi", "kabupaten", "kota"):
+    for prefix in _KIND_PREFIXES:
         if key.startswith(prefix):
             return key[len(prefix) :]
     return key
+
+
+def _stated_kind(value: str) -> str | None:
+    """ "kabupaten" or "kota" when a name starts with that word (not Kotabaru, Kotamobagu)."""
+    words = normalize(value).split()
+    return words[0] if words and words[0] in Regency.Kind.values else None
 
 
 class NameResolver:
@@ -82,9 +102,7 @@ class NameResolver:
         if found is None and key in _PROVINCE_ALIASES:
             found = self.provinces[_PROVINCE_ALIASES[key]]
         if found is None:
-            raise NameNotFound(
-                self._message("province", value, self._province_keys, plural_ok=False)
-            )
+            raise self._not_found("province", value, self._province_keys, plural_ok=False)
         return found
 
     def regency(self, value: str) -> Regency:
@@ -92,20 +110,37 @@ class NameResolver:
         if value in self.regencies:
             return self.regencies[value]
         key = _key(value)
-        candidates = self._regency_keys.get(key) or self._regency_short.get(_without_kind(key))
+        # "Surabaya" may stand for "Kota Surabaya" and "Kota Jakarta Pusat" for "Kota
+        # Administrasi Jakarta Pusat"; "Kota Banyuwangi" may not stand for "Kabupaten
+        # Banyuwangi": a name that states its kind must match it.
+        candidates = self._regency_keys.get(key)
+        kind = _stated_kind(value)
+        if not candidates and kind is None:
+            candidates = self._regency_short.get(key)
+        elif not candidates:
+            short = self._regency_short.get(_without_kind(key), [])
+            candidates = [regency for regency in short if regency.kind == kind]
         if not candidates:
-            raise NameNotFound(self._message("regency", value, self._regency_keys, plural_ok=True))
+            raise self._not_found("regency", value, self._regency_keys, plural_ok=True)
         if len(candidates) > 1:
             names = ", ".join(f"{r.name} ({r.code})" for r in candidates)
-            raise NameNotFound(f"regency {value!r} is ambiguous: it matches {names}")
+            raise NameNotFound(
+                f"regency {value!r} is ambiguous: it matches {names}",
+                kind="regency",
+                value=value,
+                candidates=candidates,
+                ambiguous=True,
+            )
         return candidates[0]
 
     @staticmethod
-    def _message(kind, value, keyed, plural_ok):
+    def _not_found(kind, value, keyed, plural_ok):
         close = difflib.get_close_matches(_key(value), list(keyed), n=3, cutoff=0.6)
-        names = []
+        places = []
         for key in close:
-            matches = keyed[key] if plural_ok else [keyed[key]]
-            names.extend(f"{m.name} ({m.code})" for m in matches)
-        hint = f"; did you mean {', '.join(names)}?" if names else ""
-        return f"unknown {kind} {value!r}{hint}"
+            places.extend(keyed[key] if plural_ok else [keyed[key]])
+        names = ", ".join(f"{place.name} ({place.code})" for place in places)
+        hint = f"; did you mean {names}?" if places else ""
+        return NameNotFound(
+            f"unknown {kind} {value!r}{hint}", kind=kind, value=value, candidates=places
+        )

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.files.images import ImageFile
 from PIL import Image, ImageDraw, ImageFont
 from wagtail.images import get_image_model
-from wagtail.models import Collection
 
 from hubs.models import Hub
 from jipp.services import ensure_child_page
@@ -32,7 +31,7 @@ from .models import (
     InnovationPage,
     Replication,
 )
-from .services import create_hub, import_innovations
+from .services import create_hub, import_innovations, regency_collection
 
 DEMO_FOLDER = Path(settings.BASE_DIR) / "fixtures" / "demo"
 
@@ -157,11 +156,8 @@ def _illustration(page):
         )
     buffer = BytesIO()
     image.save(buffer, format="JPEG", quality=85)
-    collection = (
-        Collection.get_first_root_node().get_children().filter(name=page.regency.name).first()
-    )
     return get_image_model().objects.create(
         title=page.title,
         file=ImageFile(buffer, name=f"{page.slug}.jpg"),
-        collection=collection or Collection.get_first_root_node(),
+        collection=regency_collection(page.regency),
     )

@@ -6,7 +6,7 @@ from wagtail.admin.widgets import AdminPageChooser
 from hubs.models import Regency
 
 from .models import InnovationPage, Replication
-from .permissions import editor_regencies
+from .permissions import editor_regencies, is_national_admin
 
 
 class ReplicationForm(WagtailAdminModelForm):
@@ -30,11 +30,16 @@ class ReplicationForm(WagtailAdminModelForm):
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
         self.for_user = for_user
-        if for_user is not None and not for_user.is_superuser:
+        if for_user is not None and not is_national_admin(for_user):
             self.fields["adopting_regency"].queryset = editor_regencies(for_user)
         else:
             self.fields["adopting_regency"].queryset = Regency.objects.all()
         self.fields["innovation"].queryset = InnovationPage.objects.live()
+        if self.instance.pk:
+            # Which case and which regency an entry is about is fixed once recorded: a
+            # confirmation must never carry over to another case or regency.
+            for name in ("innovation", "adopting_regency"):
+                self.fields[name].disabled = True
 
     def clean(self):
         cleaned = super().clean()

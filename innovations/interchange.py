@@ -113,9 +113,15 @@ def read_lines(path: Path, file_format: str) -> tuple[list[tuple[int, dict]], li
                 continue
             rows.append((number, value))
     else:
+        physical = text.splitlines()
         reader = csv.DictReader(io.StringIO(text, newline=""))
+        previous_end = 1  # the header
         for row in reader:
-            number = reader.line_num
+            # A record may span lines (quoted paragraphs): name the line where it starts.
+            number = previous_end + 1
+            while number <= len(physical) and not physical[number - 1].strip():
+                number += 1
+            previous_end = reader.line_num
             if None in row:
                 problems.append(Problem(number, "", "more fields than the header has"))
                 continue

@@ -145,7 +145,10 @@ class InnovationIndexPage(RoutablePageMixin, BilingualPage):
 
     @path("")
     def index_route(self, request, *args, **kwargs):
-        return self.render(request)
+        response = self.render(request)
+        if response.context_data.get("filter_error"):
+            response.status_code = 400  # the page explains which filter is wrong
+        return response
 
 
 class RegencyFolderPage(Page):
@@ -409,6 +412,10 @@ class InnovationPage(Page):
     def save(self, *args, **kwargs):
         if self.regency_id is None and self.path:
             self.regency_id = self.folder_regency_id()
+        if getattr(self, "_validated_by_import", False):
+            # The importer has checked every field against the same rules (interchange.py)
+            # and slug uniqueness across the file and the site; skip Wagtail's re-validation.
+            kwargs["clean"] = False
         return super().save(*args, **kwargs)
 
     def folder_regency_id(self):

@@ -4,6 +4,13 @@ from django.db.models import Q
 
 from hubs.models import Regency
 
+# Members of this group moderate the whole library and keep its ledger, like superusers.
+NATIONAL_GROUP = "Admin Nasional"
+
+
+def is_national_admin(user) -> bool:
+    return user.is_superuser or user.groups.filter(name=NATIONAL_GROUP).exists()
+
 
 def editor_regencies(user):
     """Regencies whose folder's editor group the user belongs to."""
@@ -16,7 +23,7 @@ def facilitated_regencies(user):
 
 
 def replications_visible_to(user, queryset):
-    if user.is_superuser:
+    if is_national_admin(user):
         return queryset
     mine = editor_regencies(user)
     hubs = facilitated_regencies(user)
@@ -30,12 +37,12 @@ def replications_visible_to(user, queryset):
 
 def can_record_for(user, regency) -> bool:
     """The adopter's editors record a replication (and national admins)."""
-    return user.is_superuser or editor_regencies(user).filter(pk=regency.pk).exists()
+    return is_national_admin(user) or editor_regencies(user).filter(pk=regency.pk).exists()
 
 
 def can_confirm(user, replication) -> bool:
     """The source regency's editors or its hubs' facilitators confirm; never the adopter."""
-    if user.is_superuser:
+    if is_national_admin(user):
         return True
     source = replication.innovation.regency_id
     return (

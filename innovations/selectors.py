@@ -21,6 +21,18 @@ SORT_LABELS = {
     "replicated": _("Paling banyak direplikasi"),
     "az": _("Judul A-Z"),
 }
+FILTER_LABELS = {
+    "hub": _("hub"),
+    "province": _("provinsi"),
+    "regency": _("kabupaten/kota"),
+    "sector": _("urusan"),
+    "sdg": _("TPB/SDG"),
+    "aspect": _("aspek evaluasi"),
+    "stage": _("tahap"),
+    "year": _("tahun"),
+    "award": _("penghargaan"),
+    "sort": _("urutan"),
+}
 FILTER_KEYS = [
     "hub", "province", "regency", "sector", "sdg", "aspect", "stage", "year", "award",
     "replicated",
@@ -28,11 +40,15 @@ FILTER_KEYS = [
 
 
 class FilterError(ValueError):
-    """A filter value that cannot be understood; `key` names the parameter."""
+    """A filter value that cannot be understood; `key` names the parameter.
 
-    def __init__(self, key, message):
+    For place names, `places` holds the closest (or, if `ambiguous`, the matching) places.
+    """
+
+    def __init__(self, key, message, *, value="", places=(), ambiguous=False):
         super().__init__(message)
-        self.key = key
+        self.key, self.value = key, value
+        self.places, self.ambiguous = list(places), ambiguous
 
 
 @dataclass
@@ -55,43 +71,53 @@ class InnovationFilters:
     def from_query(cls, query: QueryDict, resolver: NameResolver | None = None):
         """Parse a querystring; names of places are matched forgivingly and become codes."""
         filters = cls()
-        names = None
-
-        def resolver_():
-            nonlocal names
-            names = names or resolver or NameResolver()
-            return names
-
         for key in ("hub", "sector", "aspect", "award"):
             setattr(filters, key, [v.strip() for v in query.getlist(key) if v.strip()])
-        for value in query.getlist("province"):
-            if value.strip():
+        for key, known in (
+            ("hub", lambda: Hub.objects.values_list("slug", flat=True)),
+            ("sector", lambda: Sector.objects.values_list("code", flat=True)),
+            ("aspect", lambda: EvaluationAspect.objects.values_list("slug", flat=True)),
+        ):
+            unknown = set(getattr(filters, key)) - set(known()) if getattr(filters, key) else ()
+            if unknown:
+                value = sorted(unknown)[0]
+                raise FilterError(key, f"unknown {key} {value!r}", value=value)
+        names = resolver
+        for key in ("province", "regency"):
+            for value in query.getlist(key):
+                if not value.strip():
+                    continue
+                names = names or NameResolver()
                 try:
-                    filters.province.append(resolver_().province(value).code)
+                    getattr(filters, key).append(getattr(names, key)(value).code)
                 except NameNotFound as error:
-                    raise FilterError("province", str(error)) from None
-        for value in query.getlist("regency"):
-            if value.strip():
-                try:
-                    filters.regency.append(resolver_().regency(value).code)
-                except NameNotFound as error:
-                    raise FilterError("regency", str(error)) from None
+                    raise FilterError(
+                        key,
+                        str(error),
+                        value=value,
+                        places=error.candidates,
+                        ambiguous=error.ambiguous,
+                    ) from None
         for key in ("sdg", "year"):
             for value in query.getlist(key):
                 if not value.strip():
                     continue
                 if not value.strip().isdigit():
-                    raise FilterError(key, f"{key} must be a whole number, not {value!r}")
+                    raise FilterError(
+                        key, f"{key} must be a whole number, not {value!r}", value=value
+                    )
                 getattr(filters, key).append(int(value))
         for value in query.getlist("stage"):
             if value.strip():
                 if value not in Stage.values:
-                    raise FilterError("stage", f"unknown stage {value!r}")
+                    raise FilterError("stage", f"unknown stage {value!r}", value=value)
                 filters.stage.append(value)
         filters.replicated = query.get("replicated", "") in ("1", "true", "ya")
         sort = query.get("sort") or "newest"
         if sort not in SORTS:
-            raise FilterError("sort", f"unknown sort {sort!r}; one of {', '.join(SORTS)}")
+            raise FilterError(
+                "sort", f"unknown sort {sort!r}; one of {', '.join(SORTS)}", value=sort
+            )
         filters.sort = sort
         return filters
 
@@ -217,7 +243,11 @@ def regency_folder_context(folder) -> dict:
 
 
 def export_rows(filters: InnovationFilters):
+    """Interchange objects for the filtered cases, ordered by regency code and slug: an
+    order that does not depend on when cases were published, so an export imported into an
+    empty site exports the same again."""
     from .interchange import serialize
 
-    for page in filtered_innovations(filters).iterator(chunk_size=500):
+    pages = filtered_innovations(filters).order_by("regency__code", "slug")
+    for page in pages.iterator(chunk_size=500):
         yield serialize(page)

@@ -2,6 +2,7 @@
 
 import re
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from hubs.services import GeographyLoad, LoadCounts, load_geography, upsert_rows
 from jipp.csvdata import ReferenceDataError, read_csv
 from jipp.services import add_child_page
 
-from .interchange import CaseRecord, plain_to_rich
+from .interchange import CaseRecord, Problem, plain_to_rich
 from .models import (
     SDG,
     EvaluationAspect,
@@ -42,6 +43,7 @@ from .models import (
     Replication,
     Sector,
 )
+from .permissions import NATIONAL_GROUP
 
 REFERENCE_FOLDER = Path(settings.BASE_DIR) / "fixtures" / "reference"
 REFERENCE_MODELS = [Province, Regency, Hub, Sector, SDG, EvaluationAspect]
@@ -144,7 +146,6 @@ def load_reference_data(*, folder: Path = REFERENCE_FOLDER) -> ReferenceLoad:
 
 # --- Library structure, groups and moderation -------------------------------------------------
 
-NATIONAL_GROUP = "Admin Nasional"
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
 MODERATOR_PAGE_PERMISSIONS = [
     "add_page",
@@ -164,12 +165,32 @@ class SetupError(Exception):
     """The site is missing something a setup step needs."""
 
 
+_batch_permissions: ContextVar[dict | None] = ContextVar("_batch_permissions", default=None)
+
+
+@contextmanager
+def _permission_batch():
+    """Within the block, each set of permissions is looked up once (onboarding in bulk)."""
+    token = _batch_permissions.set({}) if _batch_permissions.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _batch_permissions.reset(token)
+
+
 def _permissions(app_label, codenames):
+    batch = _batch_permissions.get()
+    key = (app_label, tuple(codenames))
+    if batch is not None and key in batch:
+        return batch[key]
     found = list(
         Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
     )
     if len(found) != len(codenames):
         raise SetupError(f"missing permissions {app_label}.{codenames}; run migrate first")
+    if batch is not None:
+        batch[key] = found
     return found
 
 
@@ -276,14 +297,23 @@ def create_hub(*, slug: str) -> HubSetup:
 
 def _attach_folder_to_hub(folder, group, workflow):
     _grant_pages(group, folder, MODERATOR_PAGE_PERMISSIONS)
-    _grant_collection(group, _regency_collection(folder.regency))
+    _grant_collection(group, regency_collection(folder.regency))
     WorkflowPage.objects.update_or_create(page=folder, defaults={"workflow": workflow})
 
 
-def _regency_collection(regency) -> Collection:
-    root = Collection.get_first_root_node()
-    existing = root.get_children().filter(name=regency.name).first()
-    return existing or root.add_child(name=regency.name)
+def regency_collection(regency) -> Collection:
+    """The regency's image and document collection, inside its province's collection.
+
+    Wagtail keeps sibling collections sorted by name and renumbers the siblings after each
+    insert; grouping by province keeps that to at most a few dozen siblings.
+    """
+    province = _child_collection(Collection.get_first_root_node(), regency.province.name)
+    return _child_collection(province, regency.name)
+
+
+def _child_collection(parent: Collection, name: str) -> Collection:
+    existing = parent.get_children().filter(name=name).first()
+    return existing or parent.add_child(name=name)
 
 
 @dataclass
@@ -340,7 +370,7 @@ def onboard_regency(
         folder.editor_group = group
         folder.save(update_fields=["editor_group"])
     _grant_pages(group, folder, EDITOR_PAGE_PERMISSIONS)
-    _grant_collection(group, _regency_collection(regency))
+    _grant_collection(group, regency_collection(regency))
     for hub in regency.hubs.all():
         _attach_folder_to_hub(folder, *cache.hub(hub))
     setup = RegencySetup(folder, group, created)
@@ -363,28 +393,6 @@ def _editor_account(email, group):
 
 
 # --- Import of the interchange format -----------------------------------------------------------
-
-
-@contextmanager
-def deferred_search_indexing(model):
-    """Index the pages written inside the block in one bulk call at its end.
-
-    Wagtail queues a search-index and a reference-index task on every save; a page written by
-    an import is saved three times (create, revision, publish). The per-save signal handlers
-    are paused for the block; the caller appends the pages it wrote to the yielded list.
-    """
-    written = []
-    post_save.disconnect(search_signal_handler, sender=model)
-    try:
-        with disable_reference_index_auto_update():
-            yield written
-    finally:
-        post_save.connect(search_signal_handler, sender=model)
-    live = [page for page in written if page.live]
-    for backend in get_search_backends():
-        backend.add_bulk(model, live)
-    for page in written:
-        ReferenceIndex.create_or_update_for_object(page)
 
 
 @dataclass
@@ -432,17 +440,70 @@ def import_innovations(*, records, draft: bool = False, progress=None) -> Import
         for folder in RegencyFolderPage.objects.filter(regency__in=regencies)
     }
     cache = _ModerationCache()
-    for regency in sorted(regencies, key=lambda r: r.code):
-        if regency.pk not in folders:
-            folders[regency.pk] = onboard_regency(regency=regency, cache=cache).folder
-            summary.folders_created += 1
-    with deferred_search_indexing(InnovationPage) as written:
+    with deferred_search_indexing(InnovationPage, RegencyFolderPage) as written:
+        with _permission_batch():
+            for regency in sorted(regencies, key=lambda r: r.code):
+                if regency.pk not in folders:
+                    folder = onboard_regency(regency=regency, cache=cache).folder
+                    folders[regency.pk] = folder
+                    written.append(folder)
+                    summary.folders_created += 1
         _upsert_records(records, folders, draft, summary, written, progress)
     return summary
 
 
+@contextmanager
+def deferred_search_indexing(*models):
+    """Index the pages written inside the block in bulk at its end, one call per model.
+
+    Wagtail queues a search-index and a reference-index update on every save, and its
+    database search backend renormalises the whole index on each; an imported page is saved
+    two or three times. The per-save handlers of `models` are paused for the block; the caller
+    appends the pages it wrote to the yielded list.
+    """
+    written = []
+    for model in models:
+        post_save.disconnect(search_signal_handler, sender=model)
+    try:
+        with disable_reference_index_auto_update():
+            yield written
+    finally:
+        for model in models:
+            post_save.connect(search_signal_handler, sender=model)
+    for model in models:
+        # Read back what is live: a draft change must not reach the public index.
+        ids = [obj.pk for obj in written if isinstance(obj, model)]
+        live = list(model.objects.live().filter(pk__in=ids))
+        for backend in get_search_backends():
+            backend.add_bulk(model, live)
+    for obj in written:
+        ReferenceIndex.create_or_update_for_object(obj)
+
+
+def import_conflicts(records, *, draft: bool) -> list[Problem]:
+    """Lines that are valid on their own but cannot be applied to this site as asked."""
+    if not draft:
+        return []
+    published = {
+        page.slug: page
+        for page in InnovationPage.objects.live().filter(slug__in=[r.slug for r in records])
+    }
+    return [
+        Problem(
+            record.line,
+            "regency",
+            f"{record.slug!r} is published under {published[record.slug].regency}; a draft "
+            "import cannot move it to another regency (import without --draft, or move it "
+            "in the admin)",
+        )
+        for record in records
+        if record.slug in published and published[record.slug].regency_id != record.regency.pk
+    ]
+
+
 def _create_page(record, folder, draft) -> InnovationPage:
     page = InnovationPage()
+    page._validated_by_import = True
     _apply_record(page, record)
     return add_child_page(parent=folder, page=page, publish=not draft)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from .interchange import KEYS
 from .models import InnovationIndexPage
 from .selectors import (
+    FILTER_LABELS,
     SORT_LABELS,
     FilterError,
     InnovationFilters,
@@ -26,7 +27,13 @@ def listing_context(request, *, index_page) -> dict:
     try:
         filters = InnovationFilters.from_query(request.GET)
     except FilterError as error:
-        return {"filter_error": error, "filters": InnovationFilters(), "options": facet_options()}
+        return {
+            "filter_error": error,
+            "filter_label": FILTER_LABELS.get(error.key, error.key),
+            "filters": InnovationFilters(),
+            "options": facet_options(),
+            "sort_labels": SORT_LABELS,
+        }
     paginator = Paginator(filtered_innovations(filters), PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -1,20 +1,24 @@
-"""Reference taxonomy in the admin: browsable and choosable, editable only by admins."""
+"""Admin for the reference taxonomy (browsable, editable only by admins) and the replication
+ledger (adopters record, source regencies and hubs confirm)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .forms import ReplicationForm
 from .models import SDG, EvaluationAspect, Replication, Sector
-from .permissions import can_record_for, replications_visible_to
+from .permissions import can_confirm, can_record_for, replications_visible_to
 from .services import confirm_replication
 
 
@@ -65,6 +69,19 @@ class TaxonomyGroup(SnippetViewSetGroup):
 register_snippet(TaxonomyGroup)
 
 
+class ConfirmColumn(Column):
+    """A Confirm button for the source regency or its hub; the state for everyone else."""
+
+    cell_template_name = "innovations/admin/confirm_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["replication"] = instance
+        context["may_confirm"] = can_confirm(parent_context["request"].user, instance)
+        context["confirm_url"] = reverse("replikasi:confirm", args=[instance.pk])
+        return context
+
+
 class _OwnLedgerMixin:
     """Only the ledger entries the user is concerned with; changes only by the adopter."""
 
@@ -96,6 +113,31 @@ class ReplicationEditView(_AdopterOnlyMixin, generic.EditView):
     pass
 
 
+class _ConcernedOnlyMixin:
+    """Views about one entry (inspect, history, usage): only for those it concerns."""
+
+    def get_object(self, *args, **kwargs):
+        replication = super().get_object(*args, **kwargs)
+        concerned = replications_visible_to(
+            self.request.user, Replication.objects.filter(pk=replication.pk)
+        )
+        if not concerned.exists():
+            raise PermissionDenied
+        return replication
+
+
+class ReplicationInspectView(_ConcernedOnlyMixin, generic.InspectView):
+    pass
+
+
+class ReplicationHistoryView(_ConcernedOnlyMixin, generic.HistoryView):
+    pass
+
+
+class ReplicationUsageView(_ConcernedOnlyMixin, generic.UsageView):
+    pass
+
+
 class ReplicationDeleteView(_AdopterOnlyMixin, generic.DeleteView):
     pass
 
@@ -108,7 +150,13 @@ class ReplicationViewSet(ModelViewSet):
     menu_label = _("Replikasi")
     menu_order = 250
     add_to_admin_menu = True
-    list_display = ["innovation", "adopting_regency", "status", "started_on", "confirmed"]
+    list_display = [
+        "innovation",
+        "adopting_regency",
+        "status",
+        "started_on",
+        ConfirmColumn("confirmed", label=_("Konfirmasi")),
+    ]
     list_filter = ["status", "confirmed"]
     search_fields = ["innovation__title", "adopting_regency__name"]
     search_backend_name = None
@@ -118,6 +166,9 @@ class ReplicationViewSet(ModelViewSet):
     add_view_class = ReplicationCreateView
     edit_view_class = ReplicationEditView
     delete_view_class = ReplicationDeleteView
+    inspect_view_class = ReplicationInspectView
+    history_view_class = ReplicationHistoryView
+    usage_view_class = ReplicationUsageView
 
     def get_form_class(self, for_update=False):
         return ReplicationForm
@@ -143,6 +194,19 @@ class ReplicationViewSet(ModelViewSet):
 
 
 replication_viewset = ReplicationViewSet("replikasi")
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_drafts_of_others(pages, request):
+    """Choosers list live pages and the pages the user may edit: never another regency's
+    drafts (DESIGN section 3)."""
+    user = request.user
+    if user.is_superuser:
+        return pages
+    editable = PagePermissionPolicy().instances_user_has_any_permission_for(
+        user, ["change", "publish"]
+    )
+    return pages.filter(Q(live=True) | Q(pk__in=editable.values("pk")) | Q(owner=user))
 
 
 @hooks.register("register_admin_viewset")

@@ -5,7 +5,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from innovations.interchange import FORMATS, Validator, detect_format, read_lines
-from innovations.services import SetupError, import_innovations
+from innovations.services import SetupError, import_conflicts, import_innovations
 
 
 class _DryRun(Exception):
@@ -47,6 +47,8 @@ class Command(BaseCommand):
         parsed = Validator().parse(rows, problems)
         for warning in parsed.warnings:
             self.stderr.write(self.style.WARNING(f"{path.name}: {warning}"))
+        if not parsed.errors:
+            parsed.errors = import_conflicts(parsed.records, draft=draft)
         if parsed.errors:
             for error in sorted(parsed.errors, key=lambda e: e.line):
                 self.stderr.write(f"{path.name}: {error}")

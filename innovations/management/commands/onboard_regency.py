@@ -29,7 +29,7 @@ class Command(BaseCommand):
         except ValidationError:
             raise CommandError(f"--editor: {editor!r} is not an e-mail address") from None
         state = "created" if setup.folder_created else "already there"
-        self.stdout.write(f"folder {setup.folder.url_path} ({state}); group '{setup.group.name}'")
+        self.stdout.write(f"folder {setup.folder.get_url()} ({state}); group '{setup.group.name}'")
         if setup.editor is not None:
             if setup.editor_created:
                 self.stdout.write(
