@@ -1,8 +1,10 @@
 """RSS and Atom feeds of the library that follow the listing's filters."""
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404
+from django.http import HttpResponseBadRequest
+from django.template.defaultfilters import linebreaksbr
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .selectors import FilterError, InnovationFilters, filtered_innovations
@@ -10,16 +12,24 @@ from .selectors import FilterError, InnovationFilters, filtered_innovations
 FEED_SIZE = 50
 
 
+def feed_response(feed_class, request, *, index_page):
+    """The feed for the request's filters, or 400 naming the filter it cannot use."""
+    try:
+        filters = InnovationFilters.from_query(request.GET)
+    except FilterError as error:
+        return HttpResponseBadRequest(
+            f"{error.key}: {error}\n", content_type="text/plain; charset=utf-8"
+        )
+    return feed_class(index_page=index_page, filters=filters)(request)
+
+
 class InnovationFeed(Feed):
-    def __init__(self, *, index_page):
+    def __init__(self, *, index_page, filters):
         super().__init__()
         self.index_page = index_page
+        self.filters = filters
 
     def get_object(self, request, *args, **kwargs):
-        try:
-            self.filters = InnovationFilters.from_query(request.GET)
-        except FilterError as error:
-            raise Http404(str(error)) from None
         self.query = request.GET.urlencode()
         self.request = request
         return self.index_page
@@ -43,7 +53,8 @@ class InnovationFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary
+        # Feed readers treat descriptions as HTML; the summary is plain text.
+        return linebreaksbr(escape(item.summary))
 
     def item_link(self, item):
         return item.get_url(self.request)

@@ -133,15 +133,15 @@ class InnovationIndexPage(RoutablePageMixin, BilingualPage):
 
     @path("feed/")
     def feed(self, request):
-        from .feeds import InnovationFeed
+        from .feeds import InnovationFeed, feed_response
 
-        return InnovationFeed(index_page=self)(request)
+        return feed_response(InnovationFeed, request, index_page=self)
 
     @path("feed/atom/")
     def atom_feed(self, request):
-        from .feeds import InnovationAtomFeed
+        from .feeds import InnovationAtomFeed, feed_response
 
-        return InnovationAtomFeed(index_page=self)(request)
+        return feed_response(InnovationAtomFeed, request, index_page=self)
 
     @path("")
     def index_route(self, request, *args, **kwargs):
@@ -410,9 +410,11 @@ class InnovationPage(Page):
             )
 
     def save(self, *args, **kwargs):
-        if self.regency_id is None and self.path:
+        imported = getattr(self, "_validated_by_import", False)
+        if self.path and not imported and (self.pk is None or self.regency_id is None):
+            # New pages (created or copied in the admin) take their folder's regency.
             self.regency_id = self.folder_regency_id()
-        if getattr(self, "_validated_by_import", False):
+        if imported:
             # The importer has checked every field against the same rules (interchange.py)
             # and slug uniqueness across the file and the site; skip Wagtail's re-validation.
             kwargs["clean"] = False

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,7 @@ from .models import SDG, EvaluationAspect, InnovationPage, Replication, Sector, 
 SORTS = {
     "newest": ("-first_published_at", "-pk"),
     "replicated": ("-replication_count", "-first_published_at", "-pk"),
-    "az": ("title", "pk"),
+    "az": (Lower("title"), "pk"),
 }
 SORT_LABELS = {
     "newest": _("Terbaru"),
@@ -219,7 +220,9 @@ def innovation_page_context(page: InnovationPage) -> dict:
         "aspects": list(page.aspects.all()),
         "keywords": sorted(page.keywords.all(), key=lambda tag: tag.name),
         "metrics": list(page.metrics.all()),
-        "gallery": list(page.gallery_images.select_related("image")),
+        "gallery": list(
+            page.gallery_images.select_related("image").prefetch_related("image__renditions")
+        ),
         "documents": list(page.documents.select_related("document")),
         "replications": list(
             page.replications.select_related("adopting_regency__province").order_by(
@@ -235,7 +238,10 @@ def regency_folder_context(folder) -> dict:
         InnovationPage.objects.child_of(folder).live().public().order_by("title")
     ).annotate(replication_count=Count("replications"))
     adopted = (
-        Replication.objects.filter(adopting_regency=folder.regency, innovation__live=True)
+        Replication.objects.filter(
+            adopting_regency=folder.regency,
+            innovation__in=InnovationPage.objects.live().public(),
+        )
         .select_related("innovation__regency")
         .order_by("-started_on")
     )

@@ -194,11 +194,24 @@ def _permissions(app_label, codenames):
     return found
 
 
-def _admin_group(name: str) -> Group:
+def _admin_group(name: str, *, extra: list[str] = ()) -> Group:
+    """A group with admin access, read access to reference data and `extra` permissions
+    of the innovations app."""
     group, _ = Group.objects.get_or_create(name=name)
-    group.permissions.add(*_permissions("wagtailadmin", ["access_admin"]))
-    group.permissions.add(*reference_view_permissions())
+    permissions = [*_permissions("wagtailadmin", ["access_admin"]), *_reference_permissions()]
+    if extra:
+        permissions += _permissions("innovations", list(extra))
+    group.permissions.add(*permissions)
     return group
+
+
+def _reference_permissions():
+    batch = _batch_permissions.get()
+    if batch is None:
+        return reference_view_permissions()
+    if "reference" not in batch:
+        batch["reference"] = reference_view_permissions()
+    return batch["reference"]
 
 
 def _grant_pages(group, page, codenames):
@@ -250,9 +263,8 @@ def innovation_index() -> InnovationIndexPage:
 def ensure_national_moderation() -> Group:
     """National admins moderate the whole library unless a hub's workflow applies."""
     index_page = innovation_index()
-    group = _admin_group(NATIONAL_GROUP)
+    group = _admin_group(NATIONAL_GROUP, extra=REPLICATION_PERMISSIONS)
     _grant_pages(group, index_page, MODERATOR_PAGE_PERMISSIONS)
-    group.permissions.add(*_permissions("innovations", REPLICATION_PERMISSIONS))
     workflow = _approval_workflow(f"Moderasi {NATIONAL_GROUP}", group)
     WorkflowPage.objects.get_or_create(page=index_page, defaults={"workflow": workflow})
     return group
@@ -268,8 +280,7 @@ class HubSetup:
 
 def _hub_moderation(hub: Hub) -> tuple[Group, Workflow]:
     """The hub's facilitators' group and moderation workflow, created once."""
-    group = _admin_group(f"Fasilitator {hub.name}")
-    group.permissions.add(*_permissions("innovations", REPLICATION_PERMISSIONS))
+    group = _admin_group(f"Fasilitator {hub.name}", extra=REPLICATION_PERMISSIONS)
     if hub.facilitator_group_id != group.pk:
         hub.facilitator_group = group
         hub.save(update_fields=["facilitator_group"])
@@ -291,13 +302,13 @@ def create_hub(*, slug: str) -> HubSetup:
     group, workflow = _hub_moderation(hub)
     folders = list(RegencyFolderPage.objects.filter(regency__hubs=hub).select_related("regency"))
     for folder in folders:
-        _attach_folder_to_hub(folder, group, workflow)
+        _attach_folder_to_hub(folder, regency_collection(folder.regency), group, workflow)
     return HubSetup(hub, group, workflow, folders)
 
 
-def _attach_folder_to_hub(folder, group, workflow):
+def _attach_folder_to_hub(folder, collection, group, workflow):
     _grant_pages(group, folder, MODERATOR_PAGE_PERMISSIONS)
-    _grant_collection(group, regency_collection(folder.regency))
+    _grant_collection(group, collection)
     WorkflowPage.objects.update_or_create(page=folder, defaults={"workflow": workflow})
 
 
@@ -329,13 +340,15 @@ class _ModerationCache:
     """Moderation set-up done once per batch of onboardings (an import)."""
 
     def __init__(self):
-        self.national_checked = False
+        self.index_page = None
         self.hubs = {}
 
-    def national(self):
-        if not self.national_checked:
+    def library(self) -> InnovationIndexPage:
+        """The library index, with national moderation ensured on first use."""
+        if self.index_page is None:
             ensure_national_moderation()
-            self.national_checked = True
+            self.index_page = innovation_index()
+        return self.index_page
 
     def hub(self, hub):
         if hub.pk not in self.hubs:
@@ -352,27 +365,28 @@ def onboard_regency(
     Editors may add and edit cases in their own folder only and cannot publish: submitting
     starts the moderation workflow of the regency's hub, or the national one.
     """
-    cache = cache or _ModerationCache()
-    index_page = innovation_index()
-    cache.national()
+    with _permission_batch():
+        return _onboard(regency, editor_email, cache or _ModerationCache())
+
+
+def _onboard(regency, editor_email, cache) -> RegencySetup:
+    index_page = cache.library()
+    group = _admin_group(f"Editor {regency.name}", extra=REPLICATION_PERMISSIONS)
     folder = RegencyFolderPage.objects.filter(regency=regency).first()
     created = folder is None
     if created:
-        folder = add_child_page(
-            parent=index_page,
-            page=RegencyFolderPage(
-                title=regency.name, slug=slugify(regency.name), regency=regency
-            ),
+        folder = RegencyFolderPage(
+            title=regency.name, slug=slugify(regency.name), regency=regency, editor_group=group
         )
-    group = _admin_group(f"Editor {regency.name}")
-    group.permissions.add(*_permissions("innovations", REPLICATION_PERMISSIONS))
-    if folder.editor_group_id != group.pk:
+        add_child_page(parent=index_page, page=folder)
+    elif folder.editor_group_id != group.pk:
+        RegencyFolderPage.objects.filter(pk=folder.pk).update(editor_group=group)
         folder.editor_group = group
-        folder.save(update_fields=["editor_group"])
+    collection = regency_collection(regency)
     _grant_pages(group, folder, EDITOR_PAGE_PERMISSIONS)
-    _grant_collection(group, regency_collection(regency))
+    _grant_collection(group, collection)
     for hub in regency.hubs.all():
-        _attach_folder_to_hub(folder, *cache.hub(hub))
+        _attach_folder_to_hub(folder, collection, *cache.hub(hub))
     setup = RegencySetup(folder, group, created)
     if editor_email:
         setup.editor, setup.editor_created = _editor_account(editor_email, group)

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from wagtail.models import Locale
+from wagtail.models import Collection, Locale
 
 from innovations.services import load_reference_data
 from jipp import demo
@@ -103,6 +103,8 @@ def assert_accessible(axe_source):
 def demo_site(transactional_db):
     """The demo site as `make run` builds it, on a database that may just have been flushed."""
     Locale.objects.get_or_create(language_code="id")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     load_reference_data()
     home, _ = demo.build_site()
     return home
