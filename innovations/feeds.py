@@ -1,13 +1,13 @@
 """RSS and Atom feeds of the library that follow the listing's filters."""
 
 from django.contrib.syndication.views import Feed
-from django.http import HttpResponseBadRequest
 from django.template.defaultfilters import linebreaksbr
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .selectors import FilterError, InnovationFilters, filtered_innovations
+from .views import bad_filter_response
 
 FEED_SIZE = 50
 
@@ -17,9 +17,7 @@ def feed_response(feed_class, request, *, index_page):
     try:
         filters = InnovationFilters.from_query(request.GET)
     except FilterError as error:
-        return HttpResponseBadRequest(
-            f"{error.key}: {error}\n", content_type="text/plain; charset=utf-8"
-        )
+        return bad_filter_response(error)
     return feed_class(index_page=index_page, filters=filters)(request)
 
 

@@ -1,4 +1,3 @@
-from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminPageChooser
@@ -60,7 +59,3 @@ class ReplicationForm(WagtailAdminModelForm):
                 "adopting_regency", _("Replikasi inovasi ini oleh daerah tersebut sudah dicatat.")
             )
         return cleaned
-
-
-class ConfirmReplicationForm(forms.Form):
-    """An empty form: confirming is a POST with a CSRF token."""

@@ -439,14 +439,23 @@ def write_jsonl(objects, out):
         out.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
 
-def write_csv(objects, out):
+def csv_writer(out) -> csv.DictWriter:
+    """A CSV writer for interchange objects, its header already written."""
     writer = csv.DictWriter(out, fieldnames=KEYS, lineterminator="\n")
     writer.writeheader()
+    return writer
+
+
+def csv_row(obj: dict) -> dict:
+    """An interchange object as a CSV row: lists joined with ";", nothing for None."""
+    return {
+        key: ";".join(str(v) for v in value) if isinstance(value, list) else value
+        for key, value in obj.items()
+        if value is not None
+    }
+
+
+def write_csv(objects, out):
+    writer = csv_writer(out)
     for obj in objects:
-        writer.writerow(
-            {
-                key: ";".join(str(v) for v in value) if isinstance(value, list) else value
-                for key, value in obj.items()
-                if value is not None
-            }
-        )
+        writer.writerow(csv_row(obj))

@@ -114,8 +114,6 @@ class Stage(models.TextChoices):
 class InnovationIndexPage(RoutablePageMixin, BilingualPage):
     """The case library: every published case, with filters, feeds and exports."""
 
-    content_panels = BilingualPage.content_panels
-
     parent_page_types = ["jipp.HomePage"]
     subpage_types = ["innovations.RegencyFolderPage"]
     max_count = 1
@@ -128,7 +126,7 @@ class InnovationIndexPage(RoutablePageMixin, BilingualPage):
         from .views import listing_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(listing_context(request, index_page=self))
+        context.update(listing_context(request))
         return context
 
     @path("feed/")

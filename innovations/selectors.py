@@ -7,7 +7,7 @@ from django.db.models.functions import Lower
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from hubs.models import Hub
+from hubs.models import Hub, Province
 from hubs.names import NameNotFound, NameResolver
 
 from .models import SDG, EvaluationAspect, InnovationPage, Replication, Sector, Stage
@@ -188,8 +188,6 @@ def facet_options():
 
 
 def _provinces_with_cases(live):
-    from hubs.models import Province
-
     return Province.objects.filter(regencies__innovations__in=live).distinct()
 
 

@@ -1,6 +1,5 @@
 """Thin request handling for the library listing and its exports."""
 
-import csv
 import io
 import json
 
@@ -8,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
-from .interchange import KEYS
+from .interchange import csv_row, csv_writer
 from .models import InnovationIndexPage
 from .selectors import (
     FILTER_LABELS,
@@ -23,7 +22,14 @@ from .selectors import (
 PAGE_SIZE = 12
 
 
-def listing_context(request, *, index_page) -> dict:
+def bad_filter_response(error: FilterError) -> HttpResponse:
+    """400 naming the filter that cannot be used (exports, feeds)."""
+    return HttpResponse(
+        f"{error.key}: {error}\n", status=400, content_type="text/plain; charset=utf-8"
+    )
+
+
+def listing_context(request) -> dict:
     try:
         filters = InnovationFilters.from_query(request.GET)
     except FilterError as error:
@@ -58,16 +64,10 @@ def export_view(request, library, file_format):
     library_url = request.path.removesuffix(f"export.{file_format}")
     if index_page is None or index_page.get_url(request) != library_url:
         raise Http404
-    return export_response(request, index_page=index_page, file_format=file_format)
-
-
-def export_response(request, *, index_page, file_format):
     try:
         filters = InnovationFilters.from_query(request.GET)
     except FilterError as error:
-        return HttpResponse(
-            f"{error.key}: {error}\n", status=400, content_type="text/plain; charset=utf-8"
-        )
+        return bad_filter_response(error)
     stamp = timezone.localdate().strftime("%Y%m%d")
     if file_format == "csv":
         response = StreamingHttpResponse(
@@ -84,12 +84,9 @@ def export_response(request, *, index_page, file_format):
 
 def _csv_chunks(filters):
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=KEYS, lineterminator="\n")
-    writer.writeheader()
+    writer = csv_writer(buffer)
     for row in export_rows(filters):
-        writer.writerow(
-            {k: ";".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()}
-        )
+        writer.writerow(csv_row(row))
         if buffer.tell() > 64 * 1024:
             yield buffer.getvalue()
             buffer.seek(0)
