@@ -260,14 +260,16 @@ def innovation_index() -> InnovationIndexPage:
 
 
 @transaction.atomic
-def ensure_national_moderation() -> Group:
-    """National admins moderate the whole library unless a hub's workflow applies."""
+def ensure_national_moderation() -> InnovationIndexPage:
+    """National admins moderate the whole library unless a hub's workflow applies.
+
+    Returns the library index page the national workflow is assigned to."""
     index_page = innovation_index()
     group = _admin_group(NATIONAL_GROUP, extra=REPLICATION_PERMISSIONS)
     _grant_pages(group, index_page, MODERATOR_PAGE_PERMISSIONS)
     workflow = _approval_workflow(f"Moderasi {NATIONAL_GROUP}", group)
     WorkflowPage.objects.get_or_create(page=index_page, defaults={"workflow": workflow})
-    return group
+    return index_page
 
 
 @dataclass
@@ -346,8 +348,7 @@ class _ModerationCache:
     def library(self) -> InnovationIndexPage:
         """The library index, with national moderation ensured on first use."""
         if self.index_page is None:
-            ensure_national_moderation()
-            self.index_page = innovation_index()
+            self.index_page = ensure_national_moderation()
         return self.index_page
 
     def hub(self, hub):
