@@ -39,6 +39,7 @@ install: $(STAMP) ## Create .venv and install the project with its development t
 run: install ## Migrate, load reference and demo data, build the search index, serve on 127.0.0.1:8000
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_data --admin-username "$(DEMO_ADMIN_USER)" --admin-password "$(DEMO_ADMIN_PASSWORD)"
+	$(MANAGE) search_index --rebuild
 	$(MANAGE) update_index
 	$(MAKE) serve
 
@@ -76,8 +77,10 @@ test-postgres: install browsers ## The whole suite on PostgreSQL (skipped if unr
 		echo "PostgreSQL at $(PG_URL) cannot be reached: the PostgreSQL run is SKIPPED"; \
 	fi
 
-bench: install ## Benchmarks: import of 2,000 generated cases (see bench/)
+bench: install ## Benchmarks: import of 2,000 cases, search quality, search speed at 20,000 cases
 	$(BIN)/python bench/import_speed.py
+	$(BIN)/python bench/search_quality.py
+	$(BIN)/python bench/search_speed.py
 
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check .

@@ -10,48 +10,26 @@ more (all updates). Prints wall time and cases per second for each.
 """
 
 import argparse
-import os
 import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def run(args, env, **kwargs):
-    return subprocess.run(args, cwd=ROOT, env=env, check=True, **kwargs)
+from common import PYTHON, fresh_environment, manage, run
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=2000)
     options = parser.parse_args()
-    python = sys.executable
-    workdir = Path(tempfile.mkdtemp(prefix="jipp-bench-"))
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="jipp.settings.dev", MEDIA_ROOT=str(workdir))
-    if "DATABASE_URL" in env:
-        name = env["DATABASE_URL"].rsplit("/", 1)[1]
-        admin = env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
-        import psycopg
-
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            connection.execute(f'CREATE DATABASE "{name}"')
-        engine = "PostgreSQL"
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-        engine = "SQLite"
+    env, workdir, engine = fresh_environment()
     cases = workdir / "cases.jsonl"
     with cases.open("w", encoding="utf-8") as handle:
-        run([python, "bench/generate_cases.py", str(options.cases)], env, stdout=handle)
-    run([python, "manage.py", "migrate", "-v0"], env)
-    run([python, "manage.py", "load_demo_data", "-v0"], env, stdout=subprocess.DEVNULL)
+        run([PYTHON, "bench/generate_cases.py", str(options.cases)], env, stdout=handle)
+    manage(env, "migrate", "-v0")
+    manage(env, "load_demo_data", "-v0", stdout=subprocess.DEVNULL)
     print(f"import_innovations, {options.cases} generated cases, {engine}")
     for label in ("new cases", "updates"):
         started = time.perf_counter()
-        run([python, "manage.py", "import_innovations", str(cases), "-v0"], env)
+        manage(env, "import_innovations", str(cases), "-v0")
         elapsed = time.perf_counter() - started
         print(f"  {label:10s} {elapsed:7.1f} s  ({options.cases / elapsed:6.1f} cases/s)")
 

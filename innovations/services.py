@@ -44,6 +44,7 @@ from .models import (
     Sector,
 )
 from .permissions import NATIONAL_GROUP
+from .signals import cases_written
 
 REFERENCE_FOLDER = Path(settings.BASE_DIR) / "fixtures" / "reference"
 REFERENCE_MODELS = [Province, Regency, Hub, Sector, SDG, EvaluationAspect]
@@ -493,6 +494,9 @@ def deferred_search_indexing(*models):
             backend.add_bulk(model, live)
     for obj in written:
         ReferenceIndex.create_or_update_for_object(obj)
+    cases_written.send(
+        sender=InnovationPage, page_ids=[o.pk for o in written if isinstance(o, InnovationPage)]
+    )
 
 
 def import_conflicts(records, *, draft: bool) -> list[Problem]:

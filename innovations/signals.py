@@ -1,9 +1,13 @@
-"""Keep a case's stored regency in step with the folder it lives in."""
+"""Keep a case's stored regency in step with the folder it lives in; announce bulk writes."""
 
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from wagtail.signals import post_page_move
 
 from .models import InnovationPage
+
+# Sent after an import wrote cases without Wagtail's per-page publish signals, with
+# `page_ids`: the search index (search/signals.py) schedules their sync.
+cases_written = Signal()
 
 
 @receiver(post_page_move)

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from innovations import views as innovation_views
+from search import urls as search_urls
 
 from .api import api_router
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    *search_urls.api_urlpatterns,
     path("api/v2/", api_router.urls),
 ]
 
@@ -29,6 +31,7 @@ urlpatterns += i18n_patterns(
         innovation_views.export_view,
         name="innovation_export",
     ),
+    *search_urls.page_urlpatterns,
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -35,3 +35,10 @@ def library(home_page):
     from tests.factories import InnovationIndexPageFactory
 
     return InnovationIndexPageFactory(parent=home_page)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Browser tests last: Playwright keeps its event loop in the main thread for the rest of
+    the session, and Django then refuses synchronous database work in later tests that set up
+    their own database connections (threads, transactional tests)."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)

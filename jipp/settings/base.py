@@ -24,6 +24,9 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+# Index names carry an environment prefix, so several sites can share one cluster.
+SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="jipp-dev")
+ELASTICSEARCH_REPLICAS = env.int("ELASTICSEARCH_REPLICAS", default=0)
 REDIS_URL = env.str("REDIS_URL", default="")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "static_collected")
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
     "jipp",
     "hubs",
     "innovations",
+    "search",
     "wagtail.api.v2",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.forms",

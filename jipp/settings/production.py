@@ -38,3 +38,4 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING["root"]["level"] = env.str("LOG_LEVEL", default="WARNING")  # noqa: F405
+SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="jipp-production")

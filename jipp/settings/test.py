@@ -12,3 +12,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="jipp-test-media-")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ALLOWED_HOSTS = ["*"]
+# The suite runs on the database engine; tests/search/test_elasticsearch_live.py switches to
+# the cluster named by ELASTICSEARCH_URL, when it is set, with an index prefix of its own.
+ELASTICSEARCH_TEST_URL = ELASTICSEARCH_URL  # noqa: F405
+ELASTICSEARCH_URL = ""
+SEARCH_INDEX_PREFIX = "jipp-test"

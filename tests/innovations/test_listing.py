@@ -49,7 +49,8 @@ def titles(response):
 
 def checked(page_html):
     """(name, value) of every checked checkbox of the filter form."""
-    form = page_html[page_html.index('<form class="filters"') : page_html.index("</form>")]
+    start = page_html.index('<form class="filters"')
+    form = page_html[start : page_html.index("</form>", start)]
     return {
         (name, html.unescape(value))
         for name, value in re.findall(

@@ -461,8 +461,14 @@ def full_case(library):
 
 @pytest.mark.django_db
 class TestCasePage:
-    def test_sections_in_proposal_order(self, client, full_case):
-        InnovationPageFactory(parent=folder_for("16.71"), sectors=["2.12"])
+    def test_sections_in_proposal_order(
+        self, client, full_case, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):  # indexed for "Inovasi serupa"
+            full_case.save_revision().publish()
+            InnovationPageFactory(
+                parent=folder_for("16.71"), sectors=["2.12"], summary=full_case.summary
+            )
         response = client.get("/inovasi/kabupaten-banyuwangi/smart-kampung/")
         assert response.status_code == 200
         page_html = response.content.decode()
@@ -593,17 +599,35 @@ class TestCasePage:
         assert "Belum ada daerah yang mencatat replikasi inovasi ini." in ledger
         assert "Hub" not in facts(page_html)  # Kota Bandung belongs to no hub
 
-    def test_similar_cases_share_a_sector_and_are_live(self, client, full_case):
+    def test_similar_cases_are_live_and_alike(
+        self, client, full_case, django_capture_on_commit_callbacks
+    ):
+        """ "Inovasi serupa" comes from the search index (more like this): cases that share the
+        case's words, published ones only."""
         palembang = folder_for("16.71")
-        InnovationPageFactory(parent=palembang, title="Posyandu Digital", sectors=["1.02"])
-        InnovationPageFactory(parent=palembang, title="Lintas Urusan", sectors=["P.02"])
-        draft = InnovationPageFactory(parent=palembang, title="Draf Kesehatan", sectors=["1.02"])
-        draft.unpublish()
+        with django_capture_on_commit_callbacks(execute=True):
+            full_case.save_revision().publish()
+            InnovationPageFactory(
+                parent=palembang,
+                title="Kios Adminduk Desa",
+                summary="Desa melayani adminduk secara daring di kios layanan kantor desa.",
+            )
+            InnovationPageFactory(
+                parent=palembang,
+                title="Lintas Urusan",
+                summary="Pemeliharaan jalan provinsi dengan drone.",
+            )
+            draft = InnovationPageFactory(
+                parent=palembang,
+                title="Draf Kios Desa",
+                summary="Desa melayani adminduk secara daring di kios layanan kantor desa.",
+            )
+            draft.unpublish()
         page_html = client.get(full_case.url).content.decode()
         similar = section(page_html, 'aria-labelledby="similar-heading"', "section")
-        assert text(similar) == "Inovasi serupa Posyandu Digital (Kota Palembang)"
+        assert text(similar) == "Inovasi serupa Kios Adminduk Desa (Kota Palembang)"
         assert "Lintas Urusan" not in page_html
-        assert "Draf Kesehatan" not in page_html
+        assert "Draf Kios Desa" not in page_html
 
 
 @pytest.mark.django_db

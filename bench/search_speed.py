@@ -1,0 +1,140 @@
+"""Latency of the search API at N generated cases, next to Wagtail's own database search.
+
+    make bench                                  # SQLite, 20,000 cases
+    python bench/search_speed.py --cases 5000 --repeat 10
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jipp_bench python bench/search_speed.py
+
+Imports N generated cases (bench/generate_cases.py) with `import_innovations` into a fresh
+database, rebuilds the search index, then times GET /api/v2/search/ (with facets) for a fixed
+query mix through Django's test client, and `InnovationPage.objects.live().search(q)` (Wagtail
+8's database search backend) for a few short queries, each in its own process with a time cap:
+at 20,000 cases Wagtail's search takes seconds to minutes per query.
+"""
+
+import argparse
+import resource
+import statistics
+import subprocess
+import time
+
+from common import PYTHON, ROOT, fresh_environment, manage, run, setup_django
+
+QUERY_MIX = [
+    {"q": "ktp"},
+    {"q": "e-KTP keliling"},
+    {"q": "disdukcapil"},
+    {"q": "mpp"},
+    {"q": "layanan"},
+    {"q": "pelayanan desa"},
+    {"q": "sampah surabaya"},
+    {"q": "akta kelahrian"},
+    {"q": "birth certificate"},
+    {"q": "bagaimana cara mengurangi antrean panjang di puskesmas"},
+    {"q": "stunting", "sector": "1.02"},
+    {"q": "umkm", "hub": "jawa-timur"},
+    {"q": "perizinan", "year": ["2019", "2020"], "stage": "penerapan"},
+    {"q": "posyandu balita", "page": "2"},
+    {"q": "pengaduan", "sort": "newest"},
+    {"q": "", "province": "35"},
+    {"q": ""},
+]
+WAGTAIL_QUERIES = ["ktp", "sampah", "mpp"]
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def wagtail_search_time(env, query, cap):
+    code = (
+        "import time; from innovations.models import InnovationPage as P; "
+        f"t = time.perf_counter(); list(P.objects.live().search({query!r})[:10]); "
+        "print(time.perf_counter() - t)"
+    )
+    try:
+        done = subprocess.run(
+            [PYTHON, "manage.py", "shell", "-c", code],
+            env=env,
+            cwd=str(ROOT),
+            capture_output=True,
+            text=True,
+            timeout=cap + 30,  # + start-up of the process
+            check=True,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    seconds = float(done.stdout.strip().splitlines()[-1])
+    return seconds if seconds <= cap else None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=20, help="Timed runs of each query.")
+    parser.add_argument("--wagtail-cap", type=float, default=60, help="Seconds per query.")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="SQLite only: keep the imported database in .cache/bench/ and reuse it next time.",
+    )
+    options = parser.parse_args()
+    cached = ROOT / ".cache" / "bench" / f"search-{options.cases}.sqlite3"
+    reuse = options.reuse and cached.exists()
+    if options.reuse:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+    env, workdir, database = fresh_environment(
+        prefix="jipp-search-bench-", sqlite_path=cached if options.reuse else None
+    )
+    print(f"search at {options.cases:,} generated cases (+34 demo cases), {database}")
+    if not reuse:
+        cached.unlink(missing_ok=True)
+        cases = workdir / "cases.jsonl"
+        with cases.open("w", encoding="utf-8") as handle:
+            run([PYTHON, "bench/generate_cases.py", str(options.cases)], env, stdout=handle)
+        manage(env, "migrate", "-v0")
+        manage(env, "load_demo_data", "-v0", stdout=subprocess.DEVNULL)
+        started = time.perf_counter()
+        manage(env, "import_innovations", str(cases), "-v0", stdout=subprocess.DEVNULL)
+        print(f"  import (with index sync)   {time.perf_counter() - started:7.1f} s")
+    else:
+        manage(env, "migrate", "-v0")
+    started = time.perf_counter()
+    manage(env, "search_index", "--rebuild", "--no-progress", stdout=subprocess.DEVNULL)
+    print(f"  search_index --rebuild     {time.perf_counter() - started:7.1f} s")
+
+    setup_django(env)
+    from django.test import Client
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    timings = []
+    per_query = []
+    for params in QUERY_MIX:
+        response = client.get("/api/v2/search/", params)  # warm-up, and a sanity check
+        if response.status_code != 200:
+            raise SystemExit(f"{params}: HTTP {response.status_code} {response.content[:300]!r}")
+        total = response.json()["total"]
+        samples = []
+        for _ in range(options.repeat):
+            began = time.perf_counter()
+            client.get("/api/v2/search/", params)
+            samples.append((time.perf_counter() - began) * 1000)
+        timings += samples
+        per_query.append((params, total, statistics.median(samples), max(samples)))
+    print(f"\n  /api/v2/search/ (database engine), {len(timings)} requests")
+    for share in (0.5, 0.95, 0.99):
+        print(f"    p{round(share * 100)}  {percentile(timings, share):7.1f} ms")
+    for params, total, median, worst in per_query:
+        print(f"    {median:7.1f} ms median {worst:7.1f} ms max  {total:6d} hits  {params}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"    peak memory of this process: {peak:.0f} MB")
+
+    print(f"\n  Wagtail's database search, first 10 results, cap {options.wagtail_cap:.0f} s")
+    for query in WAGTAIL_QUERIES:
+        seconds = wagtail_search_time(env, query, options.wagtail_cap)
+        shown = f"{seconds * 1000:9.1f} ms" if seconds is not None else "  over the cap"
+        print(f"    {shown}  {query!r}")
+
+
+if __name__ == "__main__":
+    main()

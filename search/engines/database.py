@@ -1,0 +1,569 @@
+"""The database engine: an inverted index in the site's own database, ranked with BM25F.
+
+It runs the same on SQLite and PostgreSQL (plain tables and SQL, no extension), so results
+do not depend on which database a site uses. Text matching and scoring happen in SQL over
+`Posting`; facet filtering and counting happen in memory over a per-process table of every
+indexed case's facet values, reloaded whenever `IndexState.token` changes.
+"""
+
+import heapq
+import math
+import threading
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from itertools import chain
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import F
+from wagtail.models import Page
+
+from .. import highlight
+from ..analysis import (
+    AnalyzedQuery,
+    allowed_edits,
+    analyze,
+    analyze_query,
+    edit_distance,
+    fold,
+    surface_words,
+    tokenize,
+)
+from ..documents import FIELD_WEIGHTS, CaseDocument
+from ..models import IndexedCase, IndexState, IndexTerm, IndexWord, Posting
+from ..query import COUNTED_FACETS, SearchHit, SearchQuery, SearchResults
+from .labels import facet_values
+
+K1 = 1.2
+B = 0.75
+FUZZY_WEIGHTS = {1: 0.8, 2: 0.6}
+FUZZY_CANDIDATES = 3
+CHUNK = 500
+SQL_CHUNK = 900  # values per IN (...) list
+
+
+def minimum_should_match(concepts: int) -> int:
+    """Concepts a case must match: all of one or two, then three in five (as "2<60%")."""
+    return concepts if concepts <= 2 else max(2, math.ceil(concepts * 0.6))
+
+
+def _chunks(items, size=SQL_CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- The in-memory facet table ----------------------------------------------------------------
+
+
+@dataclass
+class Snapshot:
+    token: str
+    ids: set[int] = field(default_factory=set)
+    values: dict[int, tuple] = field(default_factory=dict)  # id -> ((facet, value), ...)
+    by_value: dict[tuple, set[int]] = field(default_factory=lambda: defaultdict(set))
+    published: dict[int, float] = field(default_factory=dict)
+    average_length: float = 1.0
+    _vocabulary: dict[str, list[tuple[str, int]]] | None = None
+
+    @classmethod
+    def load(cls, token: str) -> "Snapshot":
+        snapshot = cls(token)
+        total_length = 0.0
+        rows = IndexedCase.objects.values_list("page_id", "facets", "published_at", "length")
+        for page_id, facets, published_at, length in rows.iterator(chunk_size=2000):
+            pairs = tuple((key, value) for key in facets for value in facets[key])
+            snapshot.ids.add(page_id)
+            snapshot.values[page_id] = pairs
+            for pair in pairs:
+                snapshot.by_value[pair].add(page_id)
+            snapshot.published[page_id] = published_at.timestamp()
+            total_length += length
+        snapshot.average_length = total_length / len(snapshot.ids) if snapshot.ids else 1.0
+        return snapshot
+
+    def vocabulary(self) -> dict[str, list[tuple[str, int]]]:
+        """Indexed words by first letter, for spelling corrections (loaded when needed)."""
+        if self._vocabulary is None:
+            vocabulary = defaultdict(list)
+            words = IndexWord.objects.filter(document_count__gt=0)
+            for word, count in words.values_list("word", "document_count").iterator(5000):
+                vocabulary[word[0]].append((word, count))
+            self._vocabulary = dict(vocabulary)
+        return self._vocabulary
+
+
+_snapshot_lock = threading.Lock()
+_snapshot: Snapshot | None = None
+
+
+def current_token() -> str:
+    return IndexState.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+
+def snapshot() -> Snapshot:
+    global _snapshot
+    token = current_token()
+    with _snapshot_lock:
+        if _snapshot is None or _snapshot.token != token:
+            _snapshot = Snapshot.load(token)
+        return _snapshot
+
+
+def _bump_state():
+    IndexState.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Analysed:
+    document: CaseDocument
+    frequencies: dict[str, float]
+    length: float
+    words: set[str]
+
+
+def _analyse(document: CaseDocument) -> _Analysed:
+    frequencies: dict[str, float] = defaultdict(float)
+    length = 0.0
+    words = set()
+    for name, text in document.fields().items():
+        weight = FIELD_WEIGHTS[name]
+        for term in analyze(text):
+            frequencies[term.text[:100]] += weight
+            length += weight
+        words |= surface_words(text)
+    return _Analysed(document, dict(frequencies), length, {w[:100] for w in words})
+
+
+class DatabaseEngine:
+    name = "database"
+
+    # Index writes ------------------------------------------------------------------------
+
+    @transaction.atomic
+    def write(self, documents: list[CaseDocument], remove_ids=()):
+        """Put `documents` in the index (replacing their old entries) and drop `remove_ids`."""
+        analysed = [_analyse(document) for document in documents]
+        affected = {a.document.page_id for a in analysed} | set(remove_ids)
+        term_delta: Counter = Counter()
+        word_delta: Counter = Counter()
+        for ids in _chunks(affected):
+            old = Posting.objects.filter(case_id__in=ids).values_list("term_id", flat=True)
+            for term_id in old:
+                term_delta[term_id] -= 1
+            for words in IndexedCase.objects.filter(page_id__in=ids).values_list(
+                "words", flat=True
+            ):
+                word_delta.subtract(words.split())
+            Posting.objects.filter(case_id__in=ids).delete()
+            IndexedCase.objects.filter(page_id__in=ids).delete()
+        for batch in _chunks(analysed, CHUNK):
+            self._insert(batch, term_delta, word_delta)
+        _apply_deltas(IndexTerm, "pk", {k: v for k, v in term_delta.items() if v})
+        _ensure_words({word for word, delta in word_delta.items() if delta > 0})
+        _apply_deltas(IndexWord, "word", {k: v for k, v in word_delta.items() if v})
+        _bump_state()
+
+    def _insert(self, batch: list[_Analysed], term_delta: Counter, word_delta: Counter):
+        texts = set(chain.from_iterable(a.frequencies for a in batch))
+        term_ids = _term_ids(texts, create=True)
+        IndexedCase.objects.bulk_create(
+            [
+                IndexedCase(
+                    page_id=a.document.page_id,
+                    slug=a.document.slug,
+                    title=a.document.title,
+                    title_words=" " + " ".join(t.text for t in tokenize(a.document.title)),
+                    summary=a.document.summary,
+                    body=a.document.body,
+                    data=a.document.data,
+                    facets=a.document.facets,
+                    published_at=a.document.published_at,
+                    length=a.length,
+                    words=" ".join(sorted(a.words)),
+                )
+                for a in batch
+            ]
+        )
+        postings = []
+        for a in batch:
+            for text, frequency in a.frequencies.items():
+                term_id = term_ids[text]
+                postings.append(
+                    Posting(
+                        term_id=term_id,
+                        case_id=a.document.page_id,
+                        frequency=frequency,
+                        length=a.length,
+                    )
+                )
+                term_delta[term_id] += 1
+            word_delta.update(a.words)
+        Posting.objects.bulk_create(postings, batch_size=5000)
+
+    def remove(self, page_ids):
+        if page_ids and IndexedCase.objects.filter(page_id__in=list(page_ids)).exists():
+            self.write([], page_ids)
+
+    @transaction.atomic
+    def clear(self):
+        Posting.objects.all().delete()
+        IndexedCase.objects.all().delete()
+        IndexTerm.objects.all().delete()
+        IndexWord.objects.all().delete()
+        _bump_state()
+
+    @transaction.atomic
+    def rebuild(self, batches, advance):
+        """Replace the whole index in one transaction: searches see the old index until the
+        new one is complete."""
+        self.clear()
+        for documents in batches:
+            self.write(documents)
+            advance(len(documents))
+
+    def indexed_ids(self) -> set[int]:
+        return set(IndexedCase.objects.values_list("page_id", flat=True))
+
+    # Searching ---------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        snap = snapshot()
+        analysed = analyze_query(query.text) if query.text else None
+        scores: dict[int, float] | None = None
+        suggestion, partial, terms = None, False, set()
+        if analysed is not None:
+            matcher = _Matcher(analysed, snap)
+            scores, partial = matcher.run()
+            suggestion, terms = matcher.suggestion, matcher.highlight_terms()
+        candidates = snap.ids if scores is None else scores.keys()
+        allowed = {
+            key: set().union(*(snap.by_value.get((key, value), ()) for value in values))
+            for key, values in query.filters.items()
+        }
+        matched = set(candidates)
+        for ids in allowed.values():
+            matched &= ids
+        facets = self._facet_counts(snap, candidates, matched, allowed)
+        page_ids = self._order(query, snap, matched, scores)
+        hits = self._hits(page_ids, scores or {}, terms)
+        return SearchResults(
+            query=query,
+            engine=self.name,
+            total=len(matched),
+            results=hits,
+            facets=facet_values(facets, query.filters),
+            suggestion=suggestion,
+            partial=partial,
+        )
+
+    @staticmethod
+    def _facet_counts(snap, candidates, matched, allowed):
+        """Counts per facet value. A facet's own selection does not narrow its own counts
+        (values within a facet are ORed), the other facets' selections do."""
+        counts = {key: Counter() for key in COUNTED_FACETS}
+        shared = Counter(chain.from_iterable(map(snap.values.__getitem__, matched)))
+        for (key, value), count in shared.items():
+            if key in counts and key not in allowed:
+                counts[key][value] = count
+        for key in allowed:
+            if key not in counts:
+                continue
+            base = set(candidates)
+            for other, ids in allowed.items():
+                if other != key:
+                    base &= ids
+            for doc in base:
+                for facet, value in snap.values[doc]:
+                    if facet == key:
+                        counts[key][value] += 1
+        return counts
+
+    @staticmethod
+    def _order(query, snap, matched, scores):
+        wanted = query.offset + query.page_size
+        published = snap.published
+        if scores is None or query.sort == "newest":
+            top = heapq.nlargest(wanted, matched, key=lambda i: (published[i], i))
+        else:
+            top = heapq.nlargest(wanted, matched, key=lambda i: (scores[i], published[i], i))
+        return top[query.offset :]
+
+    def _hits(self, page_ids, scores, terms) -> list[SearchHit]:
+        rows = IndexedCase.objects.in_bulk(page_ids)
+        pages = Page.objects.filter(pk__in=page_ids).only("url_path", "depth", "path")
+        urls = {page.pk: page.get_url() for page in pages}
+        hits = []
+        for page_id in page_ids:
+            row = rows.get(page_id)
+            if row is None:  # removed since this search read its snapshot
+                continue
+            highlights = {}
+            if terms:
+                for name, found in (
+                    ("title", highlight.whole(row.title, terms)),
+                    ("summary", highlight.fragments(row.summary, terms, limit=2)),
+                    ("body", highlight.fragments(row.body, terms, limit=3)),
+                ):
+                    if found:
+                        highlights[name] = found
+            hits.append(
+                SearchHit(
+                    id=page_id,
+                    slug=row.slug,
+                    title=row.title,
+                    url=urls.get(page_id, ""),
+                    summary=row.summary,
+                    regency=row.data.get("regency"),
+                    province=row.data.get("province"),
+                    hubs=row.data.get("hubs", []),
+                    sectors=row.data.get("sectors", []),
+                    year=row.data.get("year"),
+                    score=round(scores.get(page_id, 0.0), 4),
+                    highlights=highlights,
+                )
+            )
+        return hits
+
+    def similar(self, page_id: int, limit: int = 5) -> list[int]:
+        """Ids of the cases most like `page_id` (more-like-this over its weightiest terms)."""
+        snap = snapshot()
+        key = f"search:similar:{snap.token}:{page_id}:{limit}"
+        found = cache.get(key)
+        if found is None:
+            found = _more_like_this(page_id, snap, limit)
+            cache.set(key, found, 3600)
+        return found
+
+    def suggest(self, text: str, limit: int = 8) -> list[dict]:
+        """Titles whose words start with the typed words, newest first (autocomplete)."""
+        words = [token.text for token in tokenize(text)][:6]
+        if not words:
+            return []
+        queryset = IndexedCase.objects.all()
+        for word in words:
+            queryset = queryset.filter(title_words__contains=" " + word)
+        rows = list(queryset.order_by("-published_at").values("page_id", "title", "data")[:limit])
+        pages = Page.objects.filter(pk__in=[row["page_id"] for row in rows])
+        urls = {page.pk: page.get_url() for page in pages.only("url_path", "depth", "path")}
+        return [
+            {
+                "id": row["page_id"],
+                "title": row["title"],
+                "url": urls.get(row["page_id"], ""),
+                "regency": (row["data"].get("regency") or {}).get("name", ""),
+            }
+            for row in rows
+        ]
+
+
+def _term_ids(texts, *, create=False) -> dict[str, int]:
+    found = {}
+    for chunk in _chunks(texts):
+        found.update(IndexTerm.objects.filter(text__in=chunk).values_list("text", "pk"))
+    missing = [text for text in texts if text not in found]
+    if missing and create:
+        IndexTerm.objects.bulk_create(
+            [IndexTerm(text=text) for text in missing], ignore_conflicts=True, batch_size=2000
+        )
+        found.update(_term_ids(missing))
+    return found
+
+
+def _ensure_words(words):
+    if words:
+        IndexWord.objects.bulk_create(
+            [IndexWord(word=word) for word in words], ignore_conflicts=True, batch_size=2000
+        )
+
+
+def _apply_deltas(model, key, deltas: dict):
+    """Add each delta to its row's document_count: one UPDATE per distinct delta value."""
+    by_delta = defaultdict(list)
+    for item, delta in deltas.items():
+        by_delta[delta].append(item)
+    for delta, items in by_delta.items():
+        for chunk in _chunks(sorted(items)):
+            model.objects.filter(**{f"{key}__in": chunk}).update(
+                document_count=F("document_count") + delta
+            )
+
+
+# --- Matching and scoring ---------------------------------------------------------------------
+
+
+class _Matcher:
+    """Turns an analysed query into BM25F scores per case."""
+
+    def __init__(self, analysed: AnalyzedQuery, snap: Snapshot):
+        self.analysed, self.snap = analysed, snap
+        self.concepts = [dict(concept.terms) for concept in analysed.concepts]
+        self.suggestion = None
+
+    def run(self) -> tuple[dict[int, float], bool]:
+        if not self.concepts:
+            return {}, False
+        known = self._lookup(set(chain.from_iterable(self.concepts)))
+        self._correct(known)
+        required = minimum_should_match(len(self.concepts))
+        scores = self._score(known, required)
+        if not scores and required > 1:
+            return self._score(known, 1), True
+        return scores, False
+
+    def highlight_terms(self) -> set[str]:
+        return set(chain.from_iterable(self.concepts))
+
+    @staticmethod
+    def _lookup(texts) -> dict[str, tuple[int, int]]:
+        found = {}
+        for chunk in _chunks(texts):
+            rows = IndexTerm.objects.filter(text__in=chunk, document_count__gt=0)
+            for text, pk, count in rows.values_list("text", "pk", "document_count"):
+                found[text] = (pk, count)
+        return found
+
+    def _correct(self, known):
+        """Words that match nothing get the closest indexed words as weaker alternatives
+        (fuzziness AUTO); the best of them makes the "did you mean" suggestion."""
+        replacements = {}
+        for index, concept in enumerate(self.analysed.concepts):
+            if not concept.correctable or any(term in known for term in concept.terms):
+                continue
+            typed = fold(concept.surface)
+            candidates = _closest_words(typed, self.snap)
+            for distance, word in candidates:
+                for term in analyze_query(word).all_terms():
+                    self.concepts[index].setdefault(term, FUZZY_WEIGHTS[distance])
+            if candidates:
+                replacements[concept.surface] = candidates[0][1]
+        if replacements:
+            known.update(self._lookup(set(chain.from_iterable(self.concepts)) - set(known)))
+            text = self.analysed.rewritten
+            for typed, word in replacements.items():
+                text = text.replace(typed, word, 1)
+            self.suggestion = text
+
+    def _score(self, known, required) -> dict[int, float]:
+        """BM25F scores of the cases matching at least `required` concepts.
+
+        Common concepts ("layanan" in a library of public services) have postings in most
+        cases; when the rarer concepts must match anyway, they pick the candidates and the
+        common ones are scored for those only, instead of aggregating their postings over the
+        whole library.
+        """
+        total = max(len(self.snap.ids), 1)
+        concept_of, weight_of = {}, {}
+        frequency = defaultdict(int)
+        for index, concept in enumerate(self.concepts):
+            for term, weight in concept.items():
+                if term in known:
+                    term_id, count = known[term]
+                    idf = math.log(1 + (total - count + 0.5) / (count + 0.5))
+                    # A term shared by two concepts counts for the first.
+                    concept_of.setdefault(int(term_id), index)
+                    weight_of.setdefault(int(term_id), float(idf * weight))
+                    frequency[index] = max(frequency[index], count)
+        if not concept_of:
+            return {}
+        if len(frequency) < required:
+            return {}
+        # Any case matching `required` of the n concepts matches one of the n - required + 1
+        # rarest (pigeonhole): those pick the candidates, the others are scored for them only.
+        by_rarity = sorted(frequency, key=frequency.get)
+        rare = set(by_rarity[: len(frequency) - required + 1])
+        rare_postings = sum(frequency[i] for i in rare)
+        if rare_postings * 2 > sum(frequency.values()):
+            return self._aggregate(concept_of, weight_of, concept_of, required)
+        rare_terms = [t for t, c in concept_of.items() if c in rare]
+        common_terms = [t for t, c in concept_of.items() if c not in rare]
+        found = self._aggregate(concept_of, weight_of, rare_terms, 1, raw=True)
+        if found:
+            extra = self._aggregate(
+                concept_of, weight_of, common_terms, 1, raw=True, within=rare_terms
+            )
+            for case_id, (score, count) in extra.items():
+                if case_id in found:
+                    found[case_id] = (found[case_id][0] + score, found[case_id][1] + count)
+        return {case: score for case, (score, count) in found.items() if count >= required}
+
+    def _aggregate(self, concept_of, weight_of, terms, required, raw=False, within=None):
+        """Per case: the sum over concepts of the best term's BM25 weight, for the postings
+        of `terms` (only of cases that also have one of `within`, if given)."""
+        terms = [int(t) for t in terms]
+        concept = " ".join(f"WHEN {t} THEN {concept_of[t]}" for t in terms)
+        idf = " ".join(f"WHEN {t} THEN {weight_of[t]!r}" for t in terms)
+        norm = f"{K1} * ({1 - B} + {B} * p.length / {float(self.snap.average_length)!r})"
+        posting = Posting._meta.db_table
+        restrict = ""
+        if within:
+            listed = ", ".join(str(int(t)) for t in within)
+            restrict = (
+                f"AND p.case_id IN (SELECT case_id FROM {posting} WHERE term_id IN ({listed}))"  # noqa: S608 -- numbers only
+            )
+        # Every value in this SQL is a number computed here, never text from the request.
+        sql = f"""
+            SELECT case_id, SUM(score), COUNT(*) FROM (
+                SELECT p.case_id AS case_id, CASE p.term_id {concept} END AS concept,
+                       MAX((CASE p.term_id {idf} END) * p.frequency * {K1 + 1}
+                           / (p.frequency + {norm})) AS score
+                FROM {posting} p
+                WHERE p.term_id IN ({", ".join(str(t) for t in terms)}) {restrict}
+                GROUP BY p.case_id, concept
+            ) matched
+            GROUP BY case_id
+            HAVING COUNT(*) >= {int(required)}
+        """  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            rows = cursor.fetchall()
+        if raw:
+            return {case_id: (score, count) for case_id, score, count in rows}
+        return {case_id: score for case_id, score, _count in rows}
+
+
+def _closest_words(typed: str, snap: Snapshot) -> list[tuple[int, str]]:
+    limit = allowed_edits(typed)
+    if not limit or not typed.isalpha():
+        return []
+    found = []
+    for word, count in snap.vocabulary().get(typed[0], ()):
+        if abs(len(word) - len(typed)) > limit:
+            continue
+        distance = edit_distance(typed, word, limit)
+        # Distance 0: the word is still in this process's vocabulary but its last case has
+        # just left the index; there is nothing to correct.
+        if 0 < distance <= limit:
+            found.append((distance, -count, word))
+    found.sort()
+    # Only the closest words: "sampha" means "sampah" (one swap), not "sampai" (two edits).
+    best = [item for item in found if item[0] == found[0][0]] if found else []
+    return [(distance, word) for distance, _count, word in best[:FUZZY_CANDIDATES]]
+
+
+def _more_like_this(page_id: int, snap: Snapshot, limit: int) -> list[int]:
+    total = len(snap.ids)
+    if page_id not in snap.ids or total < 2:
+        return []
+    rows = (
+        Posting.objects.filter(case_id=page_id, term__document_count__gte=2)
+        .filter(term__document_count__lte=max(2, total // 2))
+        .values_list("term__text", "frequency", "term__document_count")
+    )
+    weighted = sorted(
+        ((frequency * math.log(1 + total / count), text) for text, frequency, count in rows),
+        reverse=True,
+    )[:25]
+    if not weighted:
+        return []
+    concepts = [{text: 1.0} for _weight, text in weighted]
+    matcher = _Matcher(AnalyzedQuery("", "", []), snap)
+    matcher.concepts = concepts
+    known = matcher._lookup({text for _weight, text in weighted})
+    scores = matcher._score(known, max(1, round(len(concepts) * 0.3)))
+    scores.pop(page_id, None)
+    return heapq.nlargest(limit, scores, key=lambda i: (scores[i], snap.published[i], i))

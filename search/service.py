@@ -1,0 +1,203 @@
+"""The search service: one entry point for searching, and the index sync behind it.
+
+`search(query)` answers from Elasticsearch when `ELASTICSEARCH_URL` is set and reachable,
+otherwise from the database engine, and says which in `SearchResults.engine`.
+
+Index sync: a page change writes an `OutboxEntry` per engine in the page's own transaction
+(`schedule`); after commit the entries are applied (`process_outbox`) and removed. A write that
+fails leaves its entry with the error; it is retried after the next successful write and by
+`manage.py search_index --process-queue`, so no change is lost.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from innovations.models import InnovationPage
+
+from .documents import documents_for
+from .engines.database import DatabaseEngine
+from .models import OutboxEntry
+from .query import SearchQuery, SearchResults
+
+logger = logging.getLogger(__name__)
+BATCH = 500
+
+
+class EngineUnavailable(Exception):
+    """The engine cannot be reached (Elasticsearch down, say)."""
+
+
+@cache
+def database_engine() -> DatabaseEngine:
+    return DatabaseEngine()
+
+
+def elasticsearch_engine():
+    if not settings.ELASTICSEARCH_URL:
+        return None
+    from .engines.elasticsearch import ElasticsearchEngine
+
+    return ElasticsearchEngine.for_url(settings.ELASTICSEARCH_URL)
+
+
+def engines() -> dict:
+    """The engines the index is kept in: always the database, and Elasticsearch if set."""
+    found = {"database": database_engine()}
+    elastic = elasticsearch_engine()
+    if elastic is not None:
+        found["elasticsearch"] = elastic
+    return found
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+def search(query: SearchQuery) -> SearchResults:
+    elastic = elasticsearch_engine()
+    if elastic is not None:
+        try:
+            return elastic.search(query)
+        except EngineUnavailable as error:
+            logger.warning("Elasticsearch unavailable, answering from the database: %s", error)
+            results = database_engine().search(query)
+            results.notice = _(
+                "Mesin pencarian Elasticsearch tidak dapat dihubungi; hasil ini dari mesin "
+                "basis data."
+            )
+            return results
+    return database_engine().search(query)
+
+
+def similar_cases(page: InnovationPage, limit: int = 5) -> list[InnovationPage]:
+    """Up to `limit` live cases most like `page` ("Inovasi serupa"), most similar first."""
+    ids = None
+    elastic = elasticsearch_engine()
+    if elastic is not None:
+        try:
+            ids = elastic.similar(page.pk, limit)
+        except EngineUnavailable as error:
+            logger.warning("Elasticsearch unavailable for more-like-this: %s", error)
+    if ids is None:
+        ids = database_engine().similar(page.pk, limit)
+    pages = InnovationPage.objects.live().public().filter(pk__in=ids).select_related("regency")
+    by_id = {p.pk: p for p in pages}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def suggest(text: str, limit: int = 8) -> list[dict]:
+    elastic = elasticsearch_engine()
+    if elastic is not None:
+        try:
+            return elastic.suggest(text, limit)
+        except EngineUnavailable as error:
+            logger.warning("Elasticsearch unavailable for suggestions: %s", error)
+    return database_engine().suggest(text, limit)
+
+
+# --- Index sync -------------------------------------------------------------------------------
+
+
+def schedule(page_ids) -> None:
+    """Record that these pages changed; apply the change to every engine after commit."""
+    page_ids = sorted({int(pk) for pk in page_ids})
+    if not page_ids:
+        return
+    OutboxEntry.objects.bulk_create(
+        [OutboxEntry(page_id=pk, engine=name) for name in engines() for pk in page_ids],
+        batch_size=1000,
+    )
+    # One callback per change: the first to run applies everything waiting, the others find
+    # nothing left (one cheap query each).
+    transaction.on_commit(flush_outbox)
+
+
+def flush_outbox() -> None:
+    """After a commit: apply what is waiting. Runs outside any request-critical path: an
+    error is logged and kept in the outbox, never raised into the page change."""
+    try:
+        process_outbox()
+    except Exception:
+        logger.exception("Search index sync failed; the outbox keeps the change")
+
+
+@dataclass
+class OutboxReport:
+    synced: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def process_outbox(*, limit: int | None = None) -> OutboxReport:
+    """Apply waiting entries, oldest first, engine by engine, in batches."""
+    report = OutboxReport()
+    # Entries of an engine this process does not use (a shell without ELASTICSEARCH_URL)
+    # stay for a process that does; `search_index --status` lists them.
+    for name, engine in engines().items():
+        last_id = 0
+        while limit is None or report.synced + report.failed < limit:
+            batch = list(
+                OutboxEntry.objects.filter(engine=name, pk__gt=last_id)
+                .order_by("pk")
+                .values_list("pk", "page_id")[:BATCH]
+            )
+            if not batch:
+                break
+            last_id = batch[-1][0]
+            entry_ids = [pk for pk, _page in batch]
+            try:
+                sync_pages(engine, {page for _pk, page in batch})
+            except Exception as error:  # any failure: keep the entries, retry later
+                logger.warning("Search index write to %s failed: %s", name, error)
+                OutboxEntry.objects.filter(pk__in=entry_ids).update(
+                    attempts=F("attempts") + 1,
+                    last_error=f"{type(error).__name__}: {error}"[:2000],
+                    last_attempt_at=timezone.now(),
+                )
+                report.failed += len(batch)
+                report.errors.append(f"{name}: {error}")
+                break  # the engine is failing: leave the rest for the next attempt
+            OutboxEntry.objects.filter(pk__in=entry_ids).delete()
+            report.synced += len(batch)
+    return report
+
+
+def sync_pages(engine, page_ids) -> None:
+    """Bring these pages' entries in `engine` in line with the database: live, public cases
+    are (re)indexed, anything else is removed."""
+    page_ids = set(page_ids)
+    documents = list(documents_for(page_ids))
+    live = {document.page_id for document in documents}
+    with transaction.atomic():
+        engine.write(documents, sorted(page_ids - live))
+
+
+def rebuild(names=None, progress=None) -> dict[str, int]:
+    """Rebuild the index of each engine in `names` (all by default) from the database.
+
+    `progress(total)` returns a callable advanced by the number of cases written, e.g. a
+    tqdm bar's `update`. Returns the number of cases indexed per engine.
+    """
+    counts = {}
+    ids = list(InnovationPage.objects.live().public().order_by("pk").values_list("pk", flat=True))
+    for name, engine in engines().items():
+        if names and name not in names:
+            continue
+        advance = progress(name, len(ids)) if progress else (lambda n: None)
+        started = timezone.now()
+        engine.rebuild(_batches(ids), advance)
+        # Changes recorded before the rebuild began are in it now.
+        OutboxEntry.objects.filter(engine=name, created_at__lt=started).delete()
+        counts[name] = len(ids)
+    return counts
+
+
+def _batches(ids):
+    for start in range(0, len(ids), BATCH):
+        yield list(documents_for(ids[start : start + BATCH]))

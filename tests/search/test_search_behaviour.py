@@ -1,0 +1,155 @@
+"""What staff see when they search: each kind of query finds its case, facets, highlights,
+the API contract and its errors (database engine, SQLite and PostgreSQL)."""
+
+import re
+
+import pytest
+
+from tests.search.conftest import demo_records, publish_case
+
+pytestmark = pytest.mark.django_db
+
+QUERY_KINDS = [
+    ("acronym", "e-KTP", "jempol-dukcapil"),  # the case writes KTP-el
+    ("acronym", "disdukcapil", "jempol-dukcapil"),
+    ("acronym", "MPP", "mpp-inklusif"),
+    ("morphology", "mengadu", "lapor-desa"),  # the case says "pengaduan"
+    ("morphology", "layanan lansia terpadu", "mpp-inklusif"),
+    ("typo", "kesehtan", "antre-sehat"),
+    ("typo", "sampha", "sibaku"),
+    ("place", "sampah surabaya", "sibaku"),
+    ("place", "mpp makassar", "mpp-inklusif"),
+    ("english", "birth certificate", "paket-lahir"),
+    ("english", "waste bank", "sibaku"),
+    (
+        "question",
+        "bagaimana cara mempercepat pembuatan akta kelahiran untuk bayi baru lahir?",
+        "paket-lahir",
+    ),
+    ("question", "apa inovasi untuk menurunkan stunting di desa?", "pelita-balita"),
+]
+
+
+def search(client, **params):
+    response = client.get("/api/v2/search/", params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+@pytest.mark.parametrize(("kind", "query", "target"), QUERY_KINDS)
+def test_each_kind_of_query_finds_its_case_in_the_top_three(client, corpus, kind, query, target):
+    top = [hit["slug"] for hit in search(client, q=query)["results"][:3]]
+    assert target in top, f"{kind}: {query!r} gave {top}"
+
+
+def test_a_typo_gets_a_suggestion(client, corpus):
+    assert search(client, q="kesehtan")["suggestion"] == "kesehatan"
+    assert search(client, q="kesehatan")["suggestion"] is None
+
+
+def test_facets_or_within_and_across(client, corpus):
+    everything = search(client, page_size=100)
+    by_hub = {}
+    for hit in everything["results"]:
+        for hub in hit["hubs"]:
+            by_hub.setdefault(hub, set()).add(hit["slug"])
+    jatim = {h["slug"] for h in search(client, hub="jawa-timur", page_size=100)["results"]}
+    both = search(client, hub=["jawa-timur", "sulawesi-selatan"], page_size=100)
+    assert jatim == by_hub["jawa-timur"]
+    assert {h["slug"] for h in both["results"]} == by_hub["jawa-timur"] | by_hub[
+        "sulawesi-selatan"
+    ]
+    narrowed = search(client, hub=["jawa-timur", "sulawesi-selatan"], sector="2.12", page_size=100)
+    assert {h["slug"] for h in narrowed["results"]} == {
+        hit["slug"]
+        for hit in both["results"]
+        if any(sector["code"] == "2.12" for sector in hit["sectors"])
+    }
+    # A facet's own selection does not narrow its own counts; the other facets' do.
+    hubs = {f["value"]: f["count"] for f in narrowed["facets"]["hub"]}
+    assert hubs["jawa-timur"] == len(
+        list(search(client, hub="jawa-timur", sector="2.12")["results"])
+    )
+    assert (
+        hubs["sulawesi-selatan"] == search(client, hub="sulawesi-selatan", sector="2.12")["total"]
+    )
+    sectors = {f["value"]: f["count"] for f in narrowed["facets"]["sector"]}
+    assert sectors["2.12"] == narrowed["total"]
+
+
+def test_highlights_are_escaped_html_with_mark_only(client, corpus):
+    record = {**demo_records()["sibaku"], "slug": "skrip", "title": "Skrip <b>tebal</b>"}
+    publish_case(record, summary="Bank sampah <script>alert(1)</script> kelurahan.")
+    from search import service
+
+    service.process_outbox()
+    hit = next(h for h in search(client, q="sampah kelurahan")["results"] if h["slug"] == "skrip")
+    fragments = [f for values in hit["highlights"].values() for f in values]
+    assert any("&lt;script&gt;" in f for f in fragments)
+    for fragment in fragments:
+        assert set(re.findall(r"</?([a-z]+)", fragment)) <= {"mark"}
+
+
+def test_the_contract_shape(client, corpus):
+    body = search(client, q="ktp keliling")
+    assert set(body) == {"query", "engine", "total", "page", "page_size", "results", "facets",
+                         "suggestion"}  # fmt: skip
+    assert body["engine"] == "database"
+    hit = body["results"][0]
+    assert set(hit) == {"id", "slug", "title", "url", "summary", "regency", "province", "hubs",
+                        "sectors", "year", "score", "highlights"}  # fmt: skip
+    assert set(hit["regency"]) == {"code", "name"}
+    assert client.get(hit["url"]).status_code == 200
+    assert set(body["facets"]) >= {"hub", "province", "sector", "sdg", "aspect", "stage", "year"}
+
+
+def test_empty_query_lists_everything_newest_first(client, corpus):
+    body = search(client, page_size=100)
+    assert body["total"] == len(corpus)
+    pages = {page.slug: page for page in corpus.values()}
+    dates = [pages[h["slug"]].first_published_at for h in body["results"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("params", "key"),
+    [
+        ({"sort": "abc"}, "sort"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "101"}, "page_size"),
+        ({"page": "0"}, "page"),
+        ({"page": "x"}, "page"),
+        ({"page": "1001", "page_size": "10"}, "page"),
+        ({"year": "abc"}, "year"),
+        ({"sector": "99.99"}, "sector"),
+        ({"province": "Atlantis"}, "province"),
+        ({"q": "x" * 501}, "q"),
+    ],
+)
+def test_bad_parameters_answer_400_with_a_json_error(client, db, params, key):
+    response = client.get("/api/v2/search/", params)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"]
+    assert key in body["detail"]
+
+
+def test_suggest_offers_titles(client, corpus):
+    body = client.get("/api/v2/search/suggest/", {"q": "bank"}).json()
+    assert [s["title"] for s in body["suggestions"]] == [corpus["sibaku"].title]
+    assert body["suggestions"][0]["url"] == corpus["sibaku"].url
+    assert client.get("/api/v2/search/suggest/", {"q": ""}).json()["suggestions"] == []
+
+
+def test_the_search_page(client, corpus):
+    html = client.get("/cari/", {"q": "kesehtan", "hub": "jawa-timur"}).content.decode()
+    assert '<a href="?q=kesehatan">kesehatan</a>' in html
+    assert 'name="hub" value="jawa-timur" checked' in html
+    assert "<mark>" in html
+    empty = client.get("/cari/", {"q": "zzqxv"}).content.decode()
+    assert "Tidak ada inovasi yang cocok dengan" in empty
+    assert "Telusuri menurut urusan" in empty
+    bad = client.get("/cari/", {"sort": "abc"})
+    assert bad.status_code == 400
+    assert "urutan" in bad.content.decode()
+    assert 'action="/cari/"' in client.get("/").content.decode()
