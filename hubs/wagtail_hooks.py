@@ -1,10 +1,14 @@
 """Reference geography in the admin: browsable and choosable, editable only by admins."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Hub, Province, Regency
+from . import attendees
+from .models import EventPage, Hub, Province, Regency
 
 
 class ProvinceViewSet(SnippetViewSet):
@@ -53,3 +57,34 @@ class GeographyGroup(SnippetViewSetGroup):
 
 
 register_snippet(GeographyGroup)
+
+
+@hooks.register("register_admin_urls")
+def attendee_urls():
+    return [
+        path("acara/<int:event_id>/pendaftar/", attendees.attendee_list, name="hubs_attendees"),
+        path(
+            "acara/<int:event_id>/pendaftar.csv",
+            attendees.attendee_csv,
+            name="hubs_attendees_csv",
+        ),
+        path(
+            "acara/<int:event_id>/pendaftar/<int:registration_id>/",
+            attendees.attendee_action,
+            name="hubs_attendee_action",
+        ),
+    ]
+
+
+@hooks.register("register_page_listing_more_buttons")
+def attendee_button(page, user, next_url=None, **kwargs):
+    """ "Pendaftar" in an event's menu, for those who may see its attendees."""
+    if isinstance(page.specific_deferred, EventPage) and attendees.can_see_attendees(
+        user, page.specific
+    ):
+        yield Button(
+            _("Pendaftar"),
+            reverse("hubs_attendees", args=[page.pk]),
+            icon_name="group",
+            priority=25,
+        )

@@ -191,19 +191,6 @@ def _provinces_with_cases(live):
     return Province.objects.filter(regencies__innovations__in=live).distinct()
 
 
-def similar_innovations(page: InnovationPage, sector_ids, limit=5):
-    """Live cases sharing the most sectors with `page`, newest first among equals."""
-    return list(
-        InnovationPage.objects.live()
-        .public()
-        .exclude(pk=page.pk)
-        .annotate(shared=Count("sectors", filter=Q(sectors__in=sector_ids)))
-        .filter(shared__gt=0)
-        .select_related("regency")
-        .order_by("-shared", "-first_published_at")[:limit]
-    )
-
-
 def innovation_page_context(page: InnovationPage) -> dict:
     """Everything a case page shows, in a fixed number of queries."""
     regency = page.regency
@@ -213,7 +200,6 @@ def innovation_page_context(page: InnovationPage) -> dict:
         "province": regency.province if regency else None,
         "hubs": list(regency.hubs.order_by("name")) if regency else [],
         "sectors": sectors,
-        "similar": similar_innovations(page, [sector.pk for sector in sectors]),
         "sdgs": list(page.sdgs.all()),
         "aspects": list(page.aspects.all()),
         "keywords": sorted(page.keywords.all(), key=lambda tag: tag.name),
@@ -255,3 +241,86 @@ def export_rows(filters: InnovationFilters):
     pages = filtered_innovations(filters).order_by("regency__code", "slug")
     for page in pages.iterator(chunk_size=500):
         yield serialize(page)
+
+
+@dataclass
+class HubDashboard:
+    """A hub's numbers: cases per member and per sector, replications in and out by year,
+    events held and participants. Every count reads only live, public cases."""
+
+    hub: Hub
+    cases_per_member: list[tuple]  # (regency, count), members without cases included
+    cases_per_sector: list[tuple]  # (sector, count), sectors with cases only
+    replications_by_year: list[tuple]  # (year, into the hub, out of the hub)
+    events: list[tuple]  # (event, confirmed, attended) for events that have ended
+
+    @property
+    def members_without_cases(self):
+        return [regency for regency, count in self.cases_per_member if not count]
+
+    def rows(self):
+        """(section, label, value, second value) rows for the table and the CSV."""
+        for regency, count in self.cases_per_member:
+            yield ("cases_per_member", f"{regency.code} {regency.name}", count, "")
+        for sector, count in self.cases_per_sector:
+            yield ("cases_per_sector", f"{sector.code} {sector.name}", count, "")
+        for year, into, out in self.replications_by_year:
+            yield ("replications_into_out_of_hub", str(year), into, out)
+        for event, confirmed, attended in self.events:
+            yield ("event_confirmed_attended", event.title, confirmed, attended)
+
+
+def hub_dashboard(hub: Hub) -> HubDashboard:
+    from hubs.models import EventPage, HubPage, Registration
+
+    live = InnovationPage.objects.live().public()
+    members = list(hub.members.order_by("name"))
+    member_ids = {regency.pk for regency in members}
+    per_member = dict(
+        live.filter(regency__in=members)
+        .order_by()  # a page's default ordering (path) would split the groups
+        .values("regency")
+        .annotate(n=Count("pk"))
+        .values_list("regency", "n")
+    )
+    per_sector = (
+        Sector.objects.filter(innovations__in=live.filter(regency__in=members))
+        .annotate(n=Count("innovations", distinct=True))
+        .order_by("-n", "code")
+    )
+    years: dict[int, list[int]] = {}
+    replications = Replication.objects.filter(innovation__in=live).select_related("innovation")
+    for source, adopter, started, created in replications.values_list(
+        "innovation__regency_id", "adopting_regency_id", "started_on", "created_at"
+    ):
+        year = (started or created.date()).year
+        into, out = (
+            source not in member_ids and adopter in member_ids,
+            (source in member_ids and adopter not in member_ids),
+        )
+        if into or out:
+            counts = years.setdefault(year, [0, 0])
+            counts[0] += into
+            counts[1] += out
+    hub_pages = HubPage.objects.filter(hub=hub)
+    events = []
+    from django.utils import timezone
+
+    ended = EventPage.objects.live().public().filter(end__lt=timezone.now()).order_by("start")
+    for page in hub_pages:
+        for event in ended.child_of(page):
+            registrations = Registration.objects.filter(event=event)
+            events.append(
+                (
+                    event,
+                    registrations.filter(status=Registration.Status.CONFIRMED).count(),
+                    registrations.filter(attended=True).count(),
+                )
+            )
+    return HubDashboard(
+        hub=hub,
+        cases_per_member=[(regency, per_member.get(regency.pk, 0)) for regency in members],
+        cases_per_sector=[(sector, sector.n) for sector in per_sector],
+        replications_by_year=[(year, *years[year]) for year in sorted(years)],
+        events=events,
+    )

@@ -28,7 +28,7 @@ from wagtail.models import (
 from wagtail.search.backends import get_search_backends
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from hubs.models import Hub, Province, Regency
+from hubs.models import Hub, HubPage, Province, Regency
 from hubs.services import GeographyLoad, LoadCounts, load_geography, upsert_rows
 from jipp.csvdata import ReferenceDataError, read_csv
 from jipp.services import add_child_page
@@ -155,6 +155,7 @@ MODERATOR_PAGE_PERMISSIONS = [
     "lock_page",
     "unlock_page",
 ]
+HUB_PAGE_PERMISSIONS = [*MODERATOR_PAGE_PERMISSIONS, "delete_page"]
 COLLECTION_PERMISSIONS = {
     "wagtailimages": ["add_image", "change_image", "choose_image"],
     "wagtaildocs": ["add_document", "change_document", "choose_document"],
@@ -306,6 +307,9 @@ def create_hub(*, slug: str) -> HubSetup:
     folders = list(RegencyFolderPage.objects.filter(regency__hubs=hub).select_related("regency"))
     for folder in folders:
         _attach_folder_to_hub(folder, regency_collection(folder.regency), group, workflow)
+    # Full rights on the hub's own pages: its profile and its events (DESIGN section 3).
+    for hub_page in HubPage.objects.filter(hub=hub):
+        _grant_pages(group, hub_page, HUB_PAGE_PERMISSIONS)
     return HubSetup(hub, group, workflow, folders)
 
 
@@ -585,4 +589,21 @@ def confirm_replication(*, replication: Replication, user) -> Replication:
     replication.confirmed_by = user
     replication.confirmed_at = timezone.now()
     replication.save(update_fields=["confirmed", "confirmed_by", "confirmed_at", "updated_at"])
+    return replication
+
+
+@transaction.atomic
+def open_replication_for_plan(*, plan, user) -> Replication:
+    """Open (or find) the ledger entry for an action plan's case and regency, planned."""
+    if plan.case_id is None:
+        raise SetupError("the action plan names no innovation case to replicate")
+    if plan.case.regency_id == plan.regency_id:
+        raise SetupError("a regency cannot replicate its own innovation")
+    replication, _created = Replication.objects.get_or_create(
+        innovation_id=plan.case_id,
+        adopting_regency_id=plan.regency_id,
+        defaults={"status": Replication.Status.RENCANA, "created_by": user},
+    )
+    plan.replication = replication
+    plan.save(update_fields=["replication"])
     return replication

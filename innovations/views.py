@@ -1,5 +1,6 @@
 """Thin request handling for the library listing and its exports."""
 
+import csv
 import io
 import json
 
@@ -92,3 +93,30 @@ def _csv_chunks(filters):
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def hub_dashboard_csv(request, page_path):
+    """`<hub URL>dasbor.csv`: the numbers of the hub's dashboard."""
+    from wagtail.models import Site
+
+    from hubs.models import HubPage
+
+    from .selectors import hub_dashboard
+
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    page, _args, _kwargs = site.root_page.specific.route(
+        request, [part for part in page_path.split("/") if part]
+    )
+    page = page.specific
+    if not isinstance(page, HubPage) or not page.live or page.get_view_restrictions().exists():
+        raise Http404
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["section", "label", "value", "value_2"])
+    for row in hub_dashboard(page.hub).rows():
+        writer.writerow(row)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="dasbor-{page.hub.slug}.csv"'
+    return response

@@ -8,6 +8,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
@@ -19,7 +20,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from .forms import ReplicationForm
 from .models import SDG, EvaluationAspect, Replication, Sector
 from .permissions import can_confirm, can_record_for, replications_visible_to
-from .services import confirm_replication
+from .services import SetupError, confirm_replication, open_replication_for_plan
 
 
 class SectorViewSet(SnippetViewSet):
@@ -212,3 +213,32 @@ def hide_drafts_of_others(pages, request):
 @hooks.register("register_admin_viewset")
 def register_replication_viewset():
     return replication_viewset
+
+
+@hooks.register("register_admin_urls")
+def action_plan_urls():
+    return [
+        path(
+            "acara/<int:event_id>/rencana-aksi/<int:plan_id>/replikasi/",
+            open_plan_replication,
+            name="innovations_plan_replication",
+        )
+    ]
+
+
+@require_POST
+def open_plan_replication(request, event_id, plan_id):
+    """An action plan opens its entry in the replication ledger (hub facilitators, admins)."""
+    from hubs.attendees import can_see_attendees
+    from hubs.models import ActionPlan
+
+    plan = get_object_or_404(ActionPlan.objects.select_related("event", "case"), pk=plan_id)
+    if plan.event_id != event_id or not can_see_attendees(request.user, plan.event):
+        raise PermissionDenied
+    try:
+        open_replication_for_plan(plan=plan, user=request.user)
+    except SetupError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Replikasi dibuka di buku replikasi."))
+    return redirect("hubs_attendees", event_id=event_id)

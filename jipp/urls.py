@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from hubs import views as hubs_views
 from innovations import views as innovation_views
 from search import urls as search_urls
 
@@ -30,6 +31,16 @@ urlpatterns += i18n_patterns(
         r"^(?P<library>(?:[\w-]+/)+)export\.(?P<file_format>csv|jsonl)$",
         innovation_views.export_view,
         name="innovation_export",
+    ),
+    re_path(
+        r"^(?P<page_path>(?:[\w-]+/)*)(?P<name>agenda|kalender)\.ics$",
+        hubs_views.calendar_view,
+        name="calendar",
+    ),
+    re_path(
+        r"^(?P<page_path>(?:[\w-]+/)*)dasbor\.csv$",
+        innovation_views.hub_dashboard_csv,
+        name="hub_dashboard_csv",
     ),
     *search_urls.page_urlpatterns,
     path("", include(wagtail_urls)),

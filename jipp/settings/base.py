@@ -23,6 +23,17 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Transactions take SQLite's write lock when they begin, so concurrent writers queue (for
+    # up to 20 s) instead of failing, and counts read inside a transaction stay true until it
+    # commits: event registrations never overbook. WAL lets readers go on meanwhile.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 # Index names carry an environment prefix, so several sites can share one cluster.
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="jipp-dev")
@@ -30,6 +41,9 @@ ELASTICSEARCH_REPLICAS = env.int("ELASTICSEARCH_REPLICAS", default=0)
 REDIS_URL = env.str("REDIS_URL", default="")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "static_collected")
+# The request header with the client's address behind a proxy (e.g. "HTTP_X_REAL_IP"), for the
+# registration rate limit; unset: REMOTE_ADDR.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 SITE_BASE_URL = env.str("SITE_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="JIPP <noreply@jipp.localhost>")

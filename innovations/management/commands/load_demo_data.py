@@ -2,7 +2,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from hubs import demo as hubs_demo
+from hubs.models import Hub
 from innovations import demo as library_demo
+from innovations.services import create_hub
 from jipp import demo
 
 
@@ -41,6 +44,13 @@ class Command(BaseCommand):
         library = library_demo.build_library(home)
         self.stdout.write(f"innovation library: {library['index'].url_path}")
         self.stdout.write(f"demo cases created: {library['cases']}")
+        events = hubs_demo.build_hubs(home)
+        for slug in Hub.objects.values_list("slug", flat=True):
+            create_hub(slug=slug)  # facilitators' rights on the new hub pages
+        self.stdout.write(
+            f"hub pages created: {events['hub_pages']}, events: {events['events']}, "
+            f"registrations: {events['registrations']}"
+        )
         if admin_password:
             if demo.ensure_admin(
                 username=admin_username, password=admin_password, email=admin_email

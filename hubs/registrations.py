@@ -1,0 +1,209 @@
+"""Event registration: capacity, waitlist, cancellation, e-mails (writes with side effects).
+
+Capacity is enforced in the database transaction that writes the registration: the event's
+page row is locked (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite serialises writers with
+`BEGIN IMMEDIATE`, see settings), the confirmed registrations are counted, and the new one is
+confirmed or waitlisted. Concurrent requests therefore never overbook.
+"""
+
+import base64
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from .calendars import event_calendar
+from .models import EventPage, Registration
+
+CANCEL_SALT = "jipp.hubs.registration.cancel"
+
+
+class RegistrationRefused(Exception):
+    """A registration that cannot be taken; `field` names the form field to blame, if any."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class RegistrationData:
+    name: str
+    email: str
+    organisation: str
+    regency_id: int | None = None
+    position: str = ""
+    phone: str = ""
+
+
+def _lock(event: EventPage):
+    # The page row is the event's mutex: one registration or cancellation at a time.
+    Page.objects.select_for_update().filter(pk=event.pk).values_list("pk", flat=True).first()
+
+
+@transaction.atomic
+def register(*, event: EventPage, data: RegistrationData, now=None) -> Registration:
+    """Register, confirmed while there is room and waitlisted after. Raises
+    RegistrationRefused when registration is not open or the e-mail is already registered."""
+    state = event.registration_state(now)
+    if state != "open":
+        raise RegistrationRefused(closed_message(state))
+    _lock(event)
+    email_key = data.email.strip().lower()
+    active = Registration.objects.filter(event=event).exclude(status=Registration.Status.CANCELLED)
+    if active.filter(email_key=email_key).exists():
+        raise RegistrationRefused(
+            _("Alamat surel ini sudah terdaftar untuk acara ini."), field="email"
+        )
+    confirmed = active.filter(status=Registration.Status.CONFIRMED).count()
+    status = (
+        Registration.Status.CONFIRMED
+        if confirmed < event.capacity
+        else Registration.Status.WAITLISTED
+    )
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                event=event,
+                name=data.name.strip(),
+                email=data.email.strip(),
+                organisation=data.organisation.strip(),
+                regency_id=data.regency_id,
+                position=data.position.strip(),
+                phone=data.phone.strip(),
+                status=status,
+            )
+    except IntegrityError:  # the same e-mail in a concurrent request
+        raise RegistrationRefused(
+            _("Alamat surel ini sudah terdaftar untuk acara ini."), field="email"
+        ) from None
+    language = translation.get_language()
+    transaction.on_commit(lambda: send_registration_email(registration, "registered", language))
+    return registration
+
+
+def closed_message(state: str) -> str:
+    return {
+        "not_yet": _("Pendaftaran untuk acara ini belum dibuka."),
+        "closed": _("Pendaftaran untuk acara ini sudah ditutup."),
+        "past": _("Acara ini sudah dimulai atau sudah selesai; pendaftaran ditutup."),
+    }[state]
+
+
+@transaction.atomic
+def cancel(*, registration: Registration) -> Registration | None:
+    """Cancel; if a confirmed place is freed, the first on the waitlist gets it (and an
+    e-mail). Returns the promoted registration, if any. Cancelling twice changes nothing."""
+    event = registration.event
+    _lock(event)
+    registration.refresh_from_db()
+    if registration.status == Registration.Status.CANCELLED:
+        return None
+    was_confirmed = registration.status == Registration.Status.CONFIRMED
+    registration.status = Registration.Status.CANCELLED
+    registration.status_changed_at = timezone.now()
+    registration.save(update_fields=["status", "status_changed_at"])
+    if not was_confirmed or event.start <= timezone.now():
+        return None
+    return _promote_next(event)
+
+
+def _promote_next(event: EventPage) -> Registration | None:
+    confirmed = Registration.objects.filter(
+        event=event, status=Registration.Status.CONFIRMED
+    ).count()
+    if confirmed >= event.capacity:
+        return None
+    waiting = (
+        Registration.objects.filter(event=event, status=Registration.Status.WAITLISTED)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if waiting is None:
+        return None
+    waiting.status = Registration.Status.CONFIRMED
+    waiting.status_changed_at = timezone.now()
+    waiting.save(update_fields=["status", "status_changed_at"])
+    language = translation.get_language()
+    transaction.on_commit(lambda: send_registration_email(waiting, "promoted", language))
+    return waiting
+
+
+@transaction.atomic
+def promote(*, registration: Registration) -> Registration:
+    """A facilitator confirms a waitlisted registration (even beyond capacity)."""
+    _lock(registration.event)
+    registration.refresh_from_db()
+    if registration.status != Registration.Status.WAITLISTED:
+        raise RegistrationRefused(_("Hanya pendaftar di daftar tunggu yang dapat dinaikkan."))
+    registration.status = Registration.Status.CONFIRMED
+    registration.status_changed_at = timezone.now()
+    registration.save(update_fields=["status", "status_changed_at"])
+    language = translation.get_language()
+    transaction.on_commit(lambda: send_registration_email(registration, "promoted", language))
+    return registration
+
+
+def cancel_token(registration: Registration) -> str:
+    """A signed token for the cancellation link, in the characters of a page path segment
+    (Wagtail serves only `[\\w-]` segments; a signature's ":" is not one of them)."""
+    signed = signing.dumps({"r": registration.pk, "e": registration.email_key}, salt=CANCEL_SALT)
+    return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
+
+
+def registration_for_token(token: str) -> Registration | None:
+    """The registration a cancellation link was made for, or None if the link is not ours."""
+    try:
+        signed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        data = signing.loads(signed, salt=CANCEL_SALT)
+    except (signing.BadSignature, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    return (
+        Registration.objects.filter(pk=data.get("r"), email_key=data.get("e"))
+        .select_related("event")
+        .first()
+    )
+
+
+def cancel_url(registration: Registration) -> str:
+    event = registration.event
+    return (
+        settings.SITE_BASE_URL
+        + event.url
+        + event.reverse_subpage("cancel", args=[cancel_token(registration)])
+    )
+
+
+def send_registration_email(registration: Registration, reason: str, language: str) -> None:
+    """The confirmation, waitlist or promotion e-mail, with the event's .ics attached."""
+    with translation.override(language):
+        event = EventPage.objects.select_related("venue_regency__province").get(
+            pk=registration.event_id
+        )
+        context = {
+            "registration": registration,
+            "event": event,
+            "reason": reason,
+            "confirmed": registration.status == Registration.Status.CONFIRMED,
+            "event_url": settings.SITE_BASE_URL + event.url,
+            "cancel_url": cancel_url(registration),
+        }
+        if reason == "promoted":
+            subject = _("Tempat Anda terkonfirmasi: %(title)s") % {"title": event.title}
+        elif context["confirmed"]:
+            subject = _("Pendaftaran terkonfirmasi: %(title)s") % {"title": event.title}
+        else:
+            subject = _("Anda di daftar tunggu: %(title)s") % {"title": event.title}
+        body = render_to_string("hubs/email/registration.txt", context)
+    message = EmailMultiAlternatives(subject, body, to=[registration.email])
+    if context["confirmed"]:
+        message.attach("acara.ics", event_calendar([event]).to_ical(), "text/calendar")
+    message.send()

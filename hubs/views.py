@@ -1,0 +1,230 @@
+"""Thin request handling for hub and event pages: registration, cancellation, calendars."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .calendars import event_calendar
+from .forms import RegistrationForm
+from .models import EventKind, EventPage, Hub, Registration
+from .registrations import (
+    RegistrationData,
+    RegistrationRefused,
+    cancel,
+    closed_message,
+    register,
+    registration_for_token,
+)
+
+RATE_LIMIT = 10  # registration attempts per IP address per minute
+
+
+def client_ip(request) -> str:
+    header = getattr(settings, "CLIENT_IP_HEADER", "")
+    if header and request.META.get(header):
+        return request.META[header].split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def rate_limited(request, scope: str) -> bool:
+    """Count this request; True once an IP address made more than RATE_LIMIT in the minute."""
+    key = f"rate:{scope}:{client_ip(request)}:{timezone.now():%Y%m%d%H%M}"
+    cache.add(key, 0, timeout=90)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=90)
+        count = 1
+    return count > RATE_LIMIT
+
+
+# --- Event pages -------------------------------------------------------------------------------
+
+
+def event_page_view(request, event: EventPage):
+    registration = None
+    form = None
+    status = 200
+    state = event.registration_state()
+    if request.method == "POST":
+        if rate_limited(request, "registration"):
+            response = render(
+                request,
+                "hubs/too_many_requests.html",
+                {"page": event, "self": event},
+                status=429,
+            )
+            response["Retry-After"] = "60"
+            return response
+        form = RegistrationForm(request.POST, event=event)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                registration = register(
+                    event=event,
+                    data=RegistrationData(
+                        name=data["name"],
+                        email=data["email"],
+                        organisation=data["organisation"],
+                        regency_id=data["regency"].pk if data["regency"] else None,
+                        position=data.get("position", ""),
+                        phone=data.get("phone", ""),
+                    ),
+                )
+            except RegistrationRefused as error:
+                form.add_error(error.field, str(error))
+        if registration is None:
+            status = 400
+    elif state == "open":
+        form = RegistrationForm(event=event)
+    context = event.get_context(request)
+    context.update(
+        {
+            "form": form if state == "open" else None,
+            "refusal": None if state == "open" else closed_message(state),
+            "registration": registration,
+        }
+    )
+    return TemplateResponse(request, event.get_template(request), context, status=status)
+
+
+def cancel_registration_view(request, event: EventPage, token: str):
+    registration = registration_for_token(token)
+    if registration is None or registration.event_id != event.pk:
+        return render(
+            request,
+            "hubs/cancel_registration.html",
+            {"page": event, "self": event, "invalid": True},
+            status=404,
+        )
+    cancelled = False
+    if request.method == "POST" and registration.status != Registration.Status.CANCELLED:
+        cancel(registration=registration)
+        registration.refresh_from_db()
+        cancelled = True
+    return render(
+        request,
+        "hubs/cancel_registration.html",
+        {"page": event, "self": event, "registration": registration, "cancelled": cancelled},
+    )
+
+
+def calendar_view(request, page_path, name):
+    """`<event URL>kalender.ics`, `<hub URL>agenda.ics` and `/agenda/agenda.ics`.
+
+    Wagtail's page routes only match slash-terminated paths, so calendars have a URL pattern
+    of their own that finds the live, public page at `page_path`.
+    """
+    from wagtail.models import Site
+
+    from .models import EventIndexPage, HubPage
+
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    page, _args, _kwargs = site.root_page.specific.route(
+        request, [part for part in page_path.split("/") if part]
+    )
+    page = page.specific
+    if not page.live or page.get_view_restrictions().exists():
+        raise Http404
+    if name == "kalender" and isinstance(page, EventPage):
+        return _ics(event_calendar([page]), f"{page.slug}.ics")
+    if name == "agenda" and isinstance(page, HubPage):
+        return calendar_response(request, hub=page.hub, filename=f"agenda-{page.hub.slug}.ics")
+    if name == "agenda" and isinstance(page, EventIndexPage):
+        return calendar_response(request, filename="agenda-jipp.ics")
+    raise Http404
+
+
+# --- Listings and calendars --------------------------------------------------------------------
+
+
+class EventFilterError(ValueError):
+    def __init__(self, key, message):
+        super().__init__(message)
+        self.key = key
+
+
+def parse_event_filters(query) -> dict:
+    """hub (slug), kind, month (YYYY-MM), mode (online/offline), when (upcoming/past/all)."""
+    filters = {"hub": [], "kind": [], "month": None, "mode": "", "when": "upcoming"}
+    hubs = set(Hub.objects.values_list("slug", flat=True))
+    for value in query.getlist("hub"):
+        if value and value not in hubs:
+            raise EventFilterError("hub", _("Hub %(value)s tidak dikenal.") % {"value": value})
+        if value:
+            filters["hub"].append(value)
+    for value in query.getlist("kind"):
+        if value and value not in EventKind.values:
+            raise EventFilterError(
+                "kind", _("Jenis acara %(value)s tidak dikenal.") % {"value": value}
+            )
+        if value:
+            filters["kind"].append(value)
+    month = query.get("month", "")
+    if month:
+        try:
+            year, number = (int(part) for part in month.split("-"))
+            filters["month"] = date(year, number, 1)
+        except ValueError:
+            raise EventFilterError(
+                "month", _("Bulan harus ditulis TTTT-BB, mis. 2026-11.")
+            ) from None
+    mode = query.get("mode", "")
+    if mode not in ("", "online", "offline"):
+        raise EventFilterError("mode", _("Mode harus online atau offline."))
+    filters["mode"] = mode
+    when = query.get("when", "") or ("all" if month else "upcoming")
+    if when not in ("upcoming", "past", "all"):
+        raise EventFilterError("when", _("Pilih upcoming, past atau all."))
+    filters["when"] = when
+    return filters
+
+
+def filtered_events(filters: dict):
+    from .selectors import events_matching
+
+    return events_matching(filters)
+
+
+def event_listing_context(request) -> dict:
+    from .selectors import event_filter_options
+
+    try:
+        filters = parse_event_filters(request.GET)
+    except EventFilterError as error:
+        return {"filter_error": error, "events": [], "options": event_filter_options()}
+    query = request.GET.urlencode()
+    return {
+        "filters": filters,
+        "events": filtered_events(filters),
+        "options": event_filter_options(),
+        "querystring": query,
+    }
+
+
+def calendar_response(request, *, hub: Hub | None = None, filename: str) -> HttpResponse:
+    try:
+        filters = parse_event_filters(request.GET)
+    except EventFilterError as error:
+        return HttpResponse(
+            f"{error.key}: {error}\n", status=400, content_type="text/plain; charset=utf-8"
+        )
+    if hub is not None:
+        filters["hub"] = [hub.slug]
+    if "when" not in request.GET and not filters["month"]:
+        filters["when"] = "all"  # a subscribed calendar keeps past events
+    return _ics(event_calendar(filtered_events(filters)), filename)
+
+
+def _ics(calendar, filename) -> HttpResponse:
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

@@ -1,0 +1,61 @@
+from datetime import timedelta
+
+import factory
+import wagtail_factories
+from django.utils import timezone
+
+from hubs.models import EventIndexPage, EventPage, Hub, HubIndexPage, HubPage, Regency
+
+
+class HubIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Hub"
+    slug = "hub"
+    title_en = "Hubs"
+
+    class Meta:
+        model = HubIndexPage
+
+
+class HubPageFactory(wagtail_factories.PageFactory):
+    hub = factory.LazyFunction(lambda: Hub.objects.get(slug="jawa-timur"))
+    title = factory.LazyAttribute(lambda o: str(o.hub))
+    slug = factory.LazyAttribute(lambda o: o.hub.slug)
+
+    class Meta:
+        model = HubPage
+
+
+class EventIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Agenda"
+    slug = "agenda"
+    title_en = "Events"
+
+    class Meta:
+        model = EventIndexPage
+
+
+class EventPageFactory(wagtail_factories.PageFactory):
+    """A workshop in Kota Makassar a week from now, 09:00-12:00 WITA, open for registration."""
+
+    title = factory.Sequence(lambda n: f"Lokakarya Replikasi Inovasi {n}")
+    slug = factory.Sequence(lambda n: f"lokakarya-{n}")
+    kind = "lokakarya"
+    start = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=7)).replace(
+            hour=1, minute=0, second=0, microsecond=0
+        )
+    )
+    end = factory.LazyAttribute(lambda o: o.start + timedelta(hours=3))
+    venue_regency = factory.LazyFunction(lambda: Regency.objects.get(code="73.71"))
+    venue_name = "Ruang Rapat Bappeda"
+    capacity = 10
+
+    class Meta:
+        model = EventPage
+
+
+def hub_page(slug, home_page) -> HubPage:
+    """The HubPage of hub `slug` under /hub/ (created on first use)."""
+    index = HubIndexPage.objects.first() or HubIndexPageFactory(parent=home_page)
+    existing = HubPage.objects.filter(hub__slug=slug).first()
+    return existing or HubPageFactory(parent=index, hub=Hub.objects.get(slug=slug))
