@@ -127,12 +127,17 @@ def _promote_next(event: EventPage) -> Registration | None:
     )
     if waiting is None:
         return None
-    waiting.status = Registration.Status.CONFIRMED
-    waiting.status_changed_at = timezone.now()
-    waiting.save(update_fields=["status", "status_changed_at"])
+    return _confirm_from_waitlist(waiting)
+
+
+def _confirm_from_waitlist(registration: Registration) -> Registration:
+    """Confirm a waitlisted registration; its "promoted" e-mail leaves after the commit."""
+    registration.status = Registration.Status.CONFIRMED
+    registration.status_changed_at = timezone.now()
+    registration.save(update_fields=["status", "status_changed_at"])
     language = translation.get_language()
-    transaction.on_commit(lambda: send_registration_email(waiting, "promoted", language))
-    return waiting
+    transaction.on_commit(lambda: send_registration_email(registration, "promoted", language))
+    return registration
 
 
 @transaction.atomic
@@ -142,12 +147,7 @@ def promote(*, registration: Registration) -> Registration:
     registration.refresh_from_db()
     if registration.status != Registration.Status.WAITLISTED:
         raise RegistrationRefused(_("Hanya pendaftar di daftar tunggu yang dapat dinaikkan."))
-    registration.status = Registration.Status.CONFIRMED
-    registration.status_changed_at = timezone.now()
-    registration.save(update_fields=["status", "status_changed_at"])
-    language = translation.get_language()
-    transaction.on_commit(lambda: send_registration_email(registration, "promoted", language))
-    return registration
+    return _confirm_from_waitlist(registration)
 
 
 def cancel_token(registration: Registration) -> str:

@@ -10,6 +10,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jipp.views import public_page_at
+
 from .calendars import event_calendar
 from .forms import RegistrationForm
 from .models import EventKind, EventPage, Hub, Registration
@@ -121,19 +123,9 @@ def calendar_view(request, page_path, name):
     Wagtail's page routes only match slash-terminated paths, so calendars have a URL pattern
     of their own that finds the live, public page at `page_path`.
     """
-    from wagtail.models import Site
-
     from .models import EventIndexPage, HubPage
 
-    site = Site.find_for_request(request)
-    if site is None:
-        raise Http404
-    page, _args, _kwargs = site.root_page.specific.route(
-        request, [part for part in page_path.split("/") if part]
-    )
-    page = page.specific
-    if not page.live or page.get_view_restrictions().exists():
-        raise Http404
+    page = public_page_at(request, page_path)
     if name == "kalender" and isinstance(page, EventPage):
         return _ics(event_calendar([page]), f"{page.slug}.ics")
     if name == "agenda" and isinstance(page, HubPage):

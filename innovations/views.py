@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from jipp.views import public_page_at
+
 from .interchange import csv_row, csv_writer
 from .models import InnovationIndexPage
 from .selectors import (
@@ -97,20 +99,12 @@ def _csv_chunks(filters):
 
 def hub_dashboard_csv(request, page_path):
     """`<hub URL>dasbor.csv`: the numbers of the hub's dashboard."""
-    from wagtail.models import Site
-
     from hubs.models import HubPage
 
     from .selectors import hub_dashboard
 
-    site = Site.find_for_request(request)
-    if site is None:
-        raise Http404
-    page, _args, _kwargs = site.root_page.specific.route(
-        request, [part for part in page_path.split("/") if part]
-    )
-    page = page.specific
-    if not isinstance(page, HubPage) or not page.live or page.get_view_restrictions().exists():
+    page = public_page_at(request, page_path)
+    if not isinstance(page, HubPage):
         raise Http404
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
