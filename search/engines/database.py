@@ -63,6 +63,7 @@ class Snapshot:
     ids: set[int] = field(default_factory=set)
     values: dict[int, tuple] = field(default_factory=dict)  # id -> ((facet, value), ...)
     by_value: dict[tuple, set[int]] = field(default_factory=lambda: defaultdict(set))
+    by_facet: dict[str, list[tuple[str, set[int]]]] = field(default_factory=dict)
     published: dict[int, float] = field(default_factory=dict)
     average_length: float = 1.0
     _vocabulary: dict[str, list[tuple[str, int]]] | None = None
@@ -81,6 +82,8 @@ class Snapshot:
             snapshot.published[page_id] = published_at.timestamp()
             total_length += length
         snapshot.average_length = total_length / len(snapshot.ids) if snapshot.ids else 1.0
+        for (key, value), ids in snapshot.by_value.items():
+            snapshot.by_facet.setdefault(key, []).append((value, ids))
         return snapshot
 
     def vocabulary(self) -> dict[str, list[tuple[str, int]]]:
@@ -264,34 +267,54 @@ class DatabaseEngine:
     @staticmethod
     def _facet_counts(snap, candidates, matched, allowed):
         """Counts per facet value. A facet's own selection does not narrow its own counts
-        (values within a facet are ORed), the other facets' selections do."""
-        counts = {key: Counter() for key in COUNTED_FACETS}
-        shared = Counter(chain.from_iterable(map(snap.values.__getitem__, matched)))
-        for (key, value), count in shared.items():
-            if key in counts and key not in allowed:
-                counts[key][value] = count
-        for key in allowed:
-            if key not in counts:
-                continue
-            base = set(candidates)
-            for other, ids in allowed.items():
-                if other != key:
-                    base &= ids
-            for doc in base:
-                for facet, value in snap.values[doc]:
-                    if facet == key:
-                        counts[key][value] += 1
+        (values within a facet are ORed), the other facets' selections do.
+
+        Each count is the size of an intersection of two sets of ids, which Python takes by
+        walking the smaller one: cheap for a few matches and for most of the library alike.
+        """
+        counts = {}
+        everything = len(matched) == len(snap.ids)
+        for key in COUNTED_FACETS:
+            if key in allowed:
+                base = set(candidates)
+                for other, ids in allowed.items():
+                    if other != key:
+                        base &= ids
+                whole = len(base) == len(snap.ids)
+            else:
+                base, whole = matched, everything
+            found = Counter()
+            for value, ids in snap.by_facet.get(key, ()):
+                count = len(ids) if whole else len(ids.intersection(base))
+                if count:
+                    found[value] = count
+            counts[key] = found
         return counts
 
     @staticmethod
     def _order(query, snap, matched, scores):
+        """The requested page of `matched`, best first: by score, then newest, then id; or
+        newest first. The top is taken on the first key alone (fast, in C), then widened to
+        every case tied with its last one, and only those are sorted on the full key."""
         wanted = query.offset + query.page_size
         published = snap.published
         if scores is None or query.sort == "newest":
-            top = heapq.nlargest(wanted, matched, key=lambda i: (published[i], i))
+            primary = published.__getitem__
+
+            def full(i):
+                return (published[i], i)
         else:
-            top = heapq.nlargest(wanted, matched, key=lambda i: (scores[i], published[i], i))
-        return top[query.offset :]
+            primary = scores.__getitem__
+
+            def full(i):
+                return (scores[i], published[i], i)
+
+        top = heapq.nlargest(wanted, matched, key=primary)
+        if len(top) == wanted and len(matched) > wanted:
+            boundary = primary(top[-1])
+            top = [i for i in matched if primary(i) >= boundary]
+        top.sort(key=full, reverse=True)
+        return top[query.offset : wanted]
 
     def _hits(self, page_ids, scores, terms) -> list[SearchHit]:
         rows = IndexedCase.objects.in_bulk(page_ids)

@@ -112,6 +112,31 @@ def test_empty_query_lists_everything_newest_first(client, corpus):
 
 
 @pytest.mark.parametrize(
+    "params", [{}, {"q": "layanan"}, {"q": "layanan", "sort": "newest"}, {"hub": "jawa-timur"}]
+)
+def test_pages_follow_one_another_without_gaps_or_repeats(client, corpus, params):
+    whole = search(client, page_size=100, **params)
+    assert whole["total"] >= 4
+    slugs = []
+    for page in range(1, (whole["total"] + 2) // 3 + 1):
+        body = search(client, page=page, page_size=3, **params)
+        assert body["total"] == whole["total"]
+        slugs += [hit["slug"] for hit in body["results"]]
+    assert slugs == [hit["slug"] for hit in whole["results"]]
+    if params.get("q") and "sort" not in params:
+        scores = [hit["score"] for hit in whole["results"]]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_facet_counts_equal_the_totals_they_lead_to(client, corpus):
+    body = search(client, q="layanan")
+    for key in ("hub", "province", "sector", "stage"):
+        for facet in body["facets"][key]:
+            narrowed = search(client, q="layanan", **{key: facet["value"]})
+            assert narrowed["total"] == facet["count"], (key, facet)
+
+
+@pytest.mark.parametrize(
     ("params", "key"),
     [
         ({"sort": "abc"}, "sort"),
