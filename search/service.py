@@ -10,11 +10,12 @@ fails leaves its entry with the error; it is retried after the next successful w
 """
 
 import logging
+import zlib
 from dataclasses import dataclass, field
 from functools import cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -135,37 +136,92 @@ class OutboxReport:
 
 
 def process_outbox(*, limit: int | None = None) -> OutboxReport:
-    """Apply waiting entries, oldest first, engine by engine, in batches."""
+    """Apply waiting entries, oldest first, engine by engine, in batches.
+
+    One process at a time applies an engine's entries (`_lock_outbox`), reading each page
+    after taking the lock: a process that read a page before a later change cannot overwrite
+    the newer entry another process wrote. A batch that fails for a reason other than an
+    unreachable engine is retried page by page, so one page the engine refuses does not hold
+    back the others.
+    """
     report = OutboxReport()
     # Entries of an engine this process does not use (a shell without ELASTICSEARCH_URL)
     # stay for a process that does; `search_index --status` lists them.
     for name, engine in engines().items():
         last_id = 0
         while limit is None or report.synced + report.failed < limit:
-            batch = list(
-                OutboxEntry.objects.filter(engine=name, pk__gt=last_id)
-                .order_by("pk")
-                .values_list("pk", "page_id")[:BATCH]
-            )
-            if not batch:
-                break
-            last_id = batch[-1][0]
-            entry_ids = [pk for pk, _page in batch]
-            try:
-                sync_pages(engine, {page for _pk, page in batch})
-            except Exception as error:  # any failure: keep the entries, retry later
-                logger.warning("Search index write to %s failed: %s", name, error)
-                OutboxEntry.objects.filter(pk__in=entry_ids).update(
-                    attempts=F("attempts") + 1,
-                    last_error=f"{type(error).__name__}: {error}"[:2000],
-                    last_attempt_at=timezone.now(),
+            with transaction.atomic():
+                _lock_outbox(name)
+                batch = list(
+                    OutboxEntry.objects.filter(engine=name, pk__gt=last_id)
+                    .order_by("pk")
+                    .values_list("pk", "page_id")[:BATCH]
                 )
-                report.failed += len(batch)
-                report.errors.append(f"{name}: {error}")
-                break  # the engine is failing: leave the rest for the next attempt
-            OutboxEntry.objects.filter(pk__in=entry_ids).delete()
-            report.synced += len(batch)
+                if not batch:
+                    break
+                last_id = batch[-1][0]
+                if not _apply(name, engine, batch, report):
+                    break  # the engine is failing: leave the rest for the next attempt
     return report
+
+
+ISOLATION_FAILURES = 3  # pages failing in a row, one by one, that mean the engine is failing
+
+
+def _apply(name, engine, batch, report) -> bool:
+    """Apply one batch of (entry id, page id); False if the engine looks unusable."""
+    try:
+        sync_pages(engine, {page for _pk, page in batch})
+    except Exception as error:  # any failure: keep the entries, retry later
+        if isinstance(error, EngineUnavailable) or len(batch) == 1:
+            _keep(name, batch, error, report)
+            return False
+        logger.warning("Search index batch for %s failed, retrying page by page: %s", name, error)
+        in_a_row = 0
+        for entry in batch:
+            if in_a_row >= ISOLATION_FAILURES:
+                return False
+            try:
+                sync_pages(engine, {entry[1]})
+            except Exception as error:
+                _keep(name, [entry], error, report)
+                if isinstance(error, EngineUnavailable):
+                    return False
+                in_a_row += 1
+                continue
+            in_a_row = 0
+            _done([entry], report)
+        return True
+    _done(batch, report)
+    return True
+
+
+def _keep(name, entries, error, report):
+    logger.warning("Search index write to %s failed: %s", name, error)
+    OutboxEntry.objects.filter(pk__in=[pk for pk, _page in entries]).update(
+        attempts=F("attempts") + 1,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+        last_attempt_at=timezone.now(),
+    )
+    report.failed += len(entries)
+    report.errors.append(f"{name}: {error}")
+
+
+def _done(entries, report):
+    OutboxEntry.objects.filter(pk__in=[pk for pk, _page in entries]).delete()
+    report.synced += len(entries)
+
+
+def _lock_outbox(engine_name: str) -> None:
+    """Hold, until the transaction ends, the right to apply `engine_name`'s entries.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite: every transaction here begins
+    IMMEDIATE (settings), which already takes the database's single write lock.
+    """
+    if connection.vendor == "postgresql":
+        key = zlib.crc32(f"jipp-search-outbox:{engine_name}".encode()) - 2**31
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def sync_pages(engine, page_ids) -> None:

@@ -335,6 +335,38 @@ def test_a_failed_edit_keeps_the_old_entry_whole(library, commit):
     assert not OutboxEntry.objects.exists()
 
 
+def refuse_case(slug):
+    """A database that refuses to write one case's index row (say, a value it rejects)."""
+
+    def wrapper(execute, sql, params, many, context):
+        table = IndexedCase._meta.db_table
+        if re.match(rf'\s*INSERT\s+INTO\s+"?{table}"?\s', sql, re.IGNORECASE) and (
+            slug in (params or ())
+        ):
+            raise OperationalError(f"{slug} refused (simulated)")
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
+def test_one_case_the_index_refuses_does_not_hold_back_the_others(corpus, commit):
+    records = demo_records()
+    with connection.execute_wrapper(refuse_case("klinik-pbg")), commit():
+        refused = publish_case(records["klinik-pbg"])
+        publish_case(records["sapa-lansia"])
+        publish_case(records["sikap-nelayan"])
+    assert "sapa-lansia" in found("sahabat pelayanan lansia")
+    assert "sikap-nelayan" in found(records["sikap-nelayan"]["title"])
+    assert "klinik-pbg" not in found("persetujuan bangunan gedung")
+    entry = OutboxEntry.objects.get()
+    assert entry.page_id == refused.pk
+    assert entry.last_error == "OperationalError: klinik-pbg refused (simulated)"
+
+    assert service.process_outbox().synced == 1  # the database takes it now
+    assert "klinik-pbg" in found("persetujuan bangunan gedung")
+    assert not OutboxEntry.objects.exists()
+
+
 def test_a_waiting_change_is_retried_on_each_later_write(corpus, commit):
     with connection.execute_wrapper(fail_posting_inserts):
         with commit():
