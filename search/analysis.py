@@ -61,6 +61,8 @@ STEM_EXCEPTIONS = {
 
 def fold(text: str) -> str:
     """Lowercase and strip accents: "Pelayanan Publik Ké-2" -> "pelayanan publik ke-2"."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
@@ -137,6 +139,7 @@ class SynonymTable:
     phrases: dict[tuple[str, ...], str]
     longest: int
     groups: dict[str, tuple[str, ...]]  # canonical term -> the group's entries as written
+    starts: frozenset[str] = frozenset()  # first stems of the phrases
 
 
 def _phrase_stems(text: str) -> tuple[str, ...]:
@@ -172,7 +175,8 @@ def synonym_table() -> SynonymTable:
         groups[canonical] = tuple(entries)
         for key in keys:
             phrases.setdefault(key, canonical)
-    return SynonymTable(phrases, max((len(k) for k in phrases), default=0), groups)
+    longest = max((len(k) for k in phrases), default=0)
+    return SynonymTable(phrases, longest, groups, frozenset(key[0] for key in phrases))
 
 
 @cache
@@ -219,6 +223,8 @@ def _synonym_terms(tokens: list[Token], stems: list[str]) -> list[Term]:
     table = synonym_table()
     found = []
     for i in range(len(stems)):
+        if stems[i] not in table.starts:
+            continue
         for size in range(min(table.longest, len(stems) - i), 0, -1):
             canonical = table.phrases.get(tuple(stems[i : i + size]))
             if canonical:

@@ -38,9 +38,41 @@ def whole(text: str, terms: set[str]) -> list[str]:
     return [_marked(text, spans, 0, len(text))] if spans else []
 
 
+CHUNK_CHARS = 1500
+
+
 def fragments(text: str, terms: set[str], limit: int = 2) -> list[str]:
-    """Up to `limit` fragments of about FRAGMENT_CHARS around the matches, on word bounds."""
-    spans = matched_spans(text, terms)
+    """Up to `limit` fragments of about FRAGMENT_CHARS around the matches, on word bounds.
+
+    The text is analysed a paragraph block at a time, and no further than the fragments
+    need: a long body whose first paragraphs match costs no more than a short one.
+    """
+    spans: list[tuple[int, int]] = []
+    analysed = 0
+    while True:
+        cut = _next_cut(text, analysed + CHUNK_CHARS)
+        spans += [
+            (s + analysed, e + analysed) for s, e in matched_spans(text[analysed:cut], terms)
+        ]
+        analysed = cut
+        found, reaches = _fragments(text, spans, limit)
+        if analysed >= len(text) or (len(found) == limit and reaches <= analysed):
+            return found
+
+
+def _next_cut(text: str, position: int) -> int:
+    """A paragraph end (or else a space) at or after `position`; the text's end if none."""
+    if position >= len(text):
+        return len(text)
+    for separator in ("\n", " "):
+        found = text.find(separator, position)
+        if found >= 0:
+            return found
+    return len(text)
+
+
+def _fragments(text: str, spans, limit: int) -> tuple[list[str], int]:
+    """The fragments around `spans`, and how far into the text the last one reaches."""
     out = []
     covered_until = -1
     for span_start, _span_end in spans:
@@ -61,4 +93,4 @@ def fragments(text: str, terms: set[str], limit: int = 2) -> list[str]:
         covered_until = end
         if len(out) == limit:
             break
-    return out
+    return out, covered_until

@@ -47,14 +47,20 @@ class IndexTerm(models.Model):
 
 class Posting(models.Model):
     pk = models.CompositePrimaryKey("term", "case")
-    term = models.ForeignKey(IndexTerm, on_delete=models.CASCADE, related_name="+")
+    # The primary key's index (term, case) serves lookups by term.
+    term = models.ForeignKey(IndexTerm, on_delete=models.CASCADE, related_name="+", db_index=False)
     case = models.ForeignKey(IndexedCase, on_delete=models.CASCADE, related_name="+")
     frequency = models.FloatField()  # field-weighted term frequency
     # The case's length, repeated here so ranking needs no join (see engines/database.py).
     length = models.FloatField()
 
     class Meta:
-        indexes = [models.Index(fields=["case"], name="search_posting_case")]
+        indexes = [
+            # Ranking reads only these columns of a term's postings: from the index alone.
+            models.Index(
+                fields=["term", "case", "frequency", "length"], name="search_posting_ranking"
+            )
+        ]
 
     def __str__(self):
         return f"{self.term_id} in {self.case_id}"

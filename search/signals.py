@@ -1,5 +1,7 @@
 """Page changes that reach the search index: publish, unpublish, move, delete, privacy."""
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import PageViewRestriction
@@ -9,6 +11,7 @@ from innovations.models import InnovationPage
 from innovations.signals import cases_written
 
 from . import service
+from .engines.labels import LABELLED, labels_cache_key
 
 
 def _cases_at_or_below(page) -> list[int]:
@@ -47,3 +50,12 @@ def privacy_changed(sender, instance, **kwargs):
 @receiver(cases_written)
 def cases_imported(sender, page_ids, **kwargs):
     service.schedule(page_ids)
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def reference_row_changed(sender, **kwargs):
+    """A renamed hub, province, sector, SDG or aspect shows under its new name in facets."""
+    for key, model in LABELLED.items():
+        if sender is model:
+            cache.delete_many([labels_cache_key(key, code) for code, _name in settings.LANGUAGES])

@@ -273,29 +273,36 @@ class DatabaseEngine:
         walking the smaller one: cheap for a few matches and for most of the library alike.
         """
         counts = {}
-        everything = len(matched) == len(snap.ids)
         for key in COUNTED_FACETS:
             if key in allowed:
                 base = set(candidates)
                 for other, ids in allowed.items():
                     if other != key:
                         base &= ids
-                whole = len(base) == len(snap.ids)
             else:
-                base, whole = matched, everything
+                base = matched
             found = Counter()
-            for value, ids in snap.by_facet.get(key, ()):
-                count = len(ids) if whole else len(ids.intersection(base))
-                if count:
-                    found[value] = count
+            if len(base) * 2 > len(snap.ids):
+                # Most of the library: count what is left out, a smaller set to walk.
+                left_out = snap.ids - base
+                for value, ids in snap.by_facet.get(key, ()):
+                    count = len(ids) - len(ids.intersection(left_out)) if left_out else len(ids)
+                    if count:
+                        found[value] = count
+            else:
+                for value, ids in snap.by_facet.get(key, ()):
+                    count = len(ids.intersection(base))
+                    if count:
+                        found[value] = count
             counts[key] = found
         return counts
 
     @staticmethod
     def _order(query, snap, matched, scores):
         """The requested page of `matched`, best first: by score, then newest, then id; or
-        newest first. The top is taken on the first key alone (fast, in C), then widened to
-        every case tied with its last one, and only those are sorted on the full key."""
+        newest first. The top is taken on the first key alone (fast, in C), widened to every
+        case tied with its last one if the next one ties, and only those are sorted on the
+        full key."""
         wanted = query.offset + query.page_size
         published = snap.published
         if scores is None or query.sort == "newest":
@@ -309,9 +316,9 @@ class DatabaseEngine:
             def full(i):
                 return (scores[i], published[i], i)
 
-        top = heapq.nlargest(wanted, matched, key=primary)
-        if len(top) == wanted and len(matched) > wanted:
-            boundary = primary(top[-1])
+        top = heapq.nlargest(wanted + 1, matched, key=primary)
+        if len(top) > wanted and primary(top[wanted]) == primary(top[wanted - 1]):
+            boundary = primary(top[wanted - 1])
             top = [i for i in matched if primary(i) >= boundary]
         top.sort(key=full, reverse=True)
         return top[query.offset : wanted]
@@ -528,19 +535,33 @@ class _Matcher:
             restrict = (
                 f"AND p.case_id IN (SELECT case_id FROM {posting} WHERE term_id IN ({listed}))"  # noqa: S608 -- numbers only
             )
+        # SQLite would otherwise read the table through the primary key's index; this one
+        # holds every column ranking needs (PostgreSQL finds it by itself).
+        hint = "INDEXED BY search_posting_ranking" if connection.vendor == "sqlite" else ""
+        listed_terms = ", ".join(str(t) for t in terms)
+        score = f"(CASE p.term_id {idf} END) * p.frequency * {K1 + 1} / (p.frequency + {norm})"
         # Every value in this SQL is a number computed here, never text from the request.
-        sql = f"""
-            SELECT case_id, SUM(score), COUNT(*) FROM (
-                SELECT p.case_id AS case_id, CASE p.term_id {concept} END AS concept,
-                       MAX((CASE p.term_id {idf} END) * p.frequency * {K1 + 1}
-                           / (p.frequency + {norm})) AS score
-                FROM {posting} p
-                WHERE p.term_id IN ({", ".join(str(t) for t in terms)}) {restrict}
-                GROUP BY p.case_id, concept
-            ) matched
-            GROUP BY case_id
-            HAVING COUNT(*) >= {int(required)}
-        """  # noqa: S608
+        if len({concept_of[t] for t in terms}) == len(terms):
+            # One term per concept: no best term to pick within a concept.
+            sql = f"""
+                SELECT p.case_id, SUM({score}), COUNT(*)
+                FROM {posting} p {hint}
+                WHERE p.term_id IN ({listed_terms}) {restrict}
+                GROUP BY p.case_id
+                HAVING COUNT(*) >= {int(required)}
+            """  # noqa: S608
+        else:
+            sql = f"""
+                SELECT case_id, SUM(score), COUNT(*) FROM (
+                    SELECT p.case_id AS case_id, CASE p.term_id {concept} END AS concept,
+                           MAX({score}) AS score
+                    FROM {posting} p {hint}
+                    WHERE p.term_id IN ({listed_terms}) {restrict}
+                    GROUP BY p.case_id, concept
+                ) matched
+                GROUP BY case_id
+                HAVING COUNT(*) >= {int(required)}
+            """  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(sql)
             rows = cursor.fetchall()

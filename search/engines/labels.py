@@ -2,6 +2,8 @@
 
 from collections import Counter
 
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hubs.models import Hub, Province
@@ -9,18 +11,38 @@ from innovations.models import SDG, EvaluationAspect, Sector, Stage
 
 from ..query import COUNTED_FACETS, FacetValue
 
+LABELLED = {
+    "hub": Hub,
+    "province": Province,
+    "sector": Sector,
+    "sdg": SDG,
+    "aspect": EvaluationAspect,
+}
+LABELS_TIMEOUT = 3600  # seconds; search/signals.py forgets them when a reference row changes
+
+
+def labels_cache_key(key: str, language: str) -> str:
+    return f"search:facet-labels:{key}:{language}"
+
+
+def _all_labels(key) -> dict:
+    if key == "hub":
+        return dict(Hub.objects.values_list("slug", "name"))
+    if key == "province":
+        return dict(Province.objects.values_list("code", "name"))
+    if key == "sector":
+        return {s.code: s.name for s in Sector.objects.all()}
+    if key == "sdg":
+        return {s.number: str(s) for s in SDG.objects.all()}
+    return {a.slug: a.name for a in EvaluationAspect.objects.all()}
+
 
 def _labels(key, values) -> dict:
-    if key == "hub":
-        return dict(Hub.objects.filter(slug__in=values).values_list("slug", "name"))
-    if key == "province":
-        return dict(Province.objects.filter(code__in=values).values_list("code", "name"))
-    if key == "sector":
-        return {s.code: s.name for s in Sector.objects.filter(code__in=values)}
-    if key == "sdg":
-        return {s.number: str(s) for s in SDG.objects.filter(number__in=values)}
-    if key == "aspect":
-        return {a.slug: a.name for a in EvaluationAspect.objects.filter(slug__in=values)}
+    if key in LABELLED:
+        # A few dozen rows per facet, the same for every search: cached per language.
+        return cache.get_or_set(
+            labels_cache_key(key, get_language()), lambda: _all_labels(key), LABELS_TIMEOUT
+        )
     if key == "stage":
         return {value: str(label) for value, label in Stage.choices}
     return {value: str(value) for value in values}

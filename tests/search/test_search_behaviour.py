@@ -90,6 +90,38 @@ def test_highlights_are_escaped_html_with_mark_only(client, corpus):
         assert set(re.findall(r"</?([a-z]+)", fragment)) <= {"mark"}
 
 
+def test_a_match_deep_in_a_long_body_is_highlighted(client, corpus):
+    filler = "\n\n".join(
+        f"Paragraf {n} tentang tata kelola, anggaran dan koordinasi perangkat daerah." * 4
+        for n in range(40)
+    )
+    record = {**demo_records()["sibaku"], "slug": "panjang", "title": "Inovasi Panjang"}
+    from search import service
+
+    publish_case(
+        record,
+        summary="Ringkasan singkat.",
+        implementation=f"<p>{filler}</p><p>Warga memakai aplikasi Zebrakopi di kelurahan.</p>",
+    )
+    service.process_outbox()
+    hit = next(h for h in search(client, q="zebrakopi")["results"] if h["slug"] == "panjang")
+    assert len(hit["highlights"]["body"]) == 1
+    assert "<mark>Zebrakopi</mark> di kelurahan" in hit["highlights"]["body"][0]
+
+
+def test_a_renamed_sector_shows_its_new_name_in_the_facets(client, corpus):
+    from innovations.models import Sector
+
+    def labels():
+        return {f["value"]: f["label"] for f in search(client)["facets"]["sector"]}
+
+    sector = Sector.objects.get(code="2.12")
+    assert labels()["2.12"] == sector.name
+    sector.name_id = "Urusan Lingkungan Hidup (nama baru)"
+    sector.save()
+    assert labels()["2.12"] == "Urusan Lingkungan Hidup (nama baru)"
+
+
 def test_the_contract_shape(client, corpus):
     body = search(client, q="ktp keliling")
     assert set(body) == {"query", "engine", "total", "page", "page_size", "results", "facets",
