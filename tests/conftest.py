@@ -32,6 +32,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def restored_tables(transactional_db):
+    """For tests with real commits: what the migrations and the session set-up put in the
+    database, restored if an earlier such test ended by emptying every table."""
+    from wagtail.models import Collection, Locale
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    load_reference_data()
+
+
+@pytest.fixture
 def home_page(db):
     from tests.factories import build_site_tree
 

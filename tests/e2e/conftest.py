@@ -10,9 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from wagtail.models import Collection, Locale
 
-from innovations.services import load_reference_data
 from jipp import demo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,12 +98,8 @@ def assert_accessible(axe_source):
 
 
 @pytest.fixture
-def demo_site(transactional_db):
+def demo_site(restored_tables):
     """The demo site as `make run` builds it, on a database that may just have been flushed."""
-    Locale.objects.get_or_create(language_code="id")
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    load_reference_data()
     home, _ = demo.build_site()
     return home
 

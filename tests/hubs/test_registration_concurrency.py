@@ -15,7 +15,9 @@ from tests.factories.hubs import EventPageFactory, hub_page
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_thirty_concurrent_registrations_fill_ten_places_and_wait_twenty(home_page):
+def test_thirty_concurrent_registrations_fill_ten_places_and_wait_twenty(
+    restored_tables, home_page
+):
     event = EventPageFactory(parent=hub_page("sulawesi-selatan", home_page), capacity=10)
     barrier = threading.Barrier(30)
     errors = []

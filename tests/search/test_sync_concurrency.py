@@ -23,7 +23,7 @@ def advisory_lock_waiters() -> int:
         return cursor.fetchone()[0]
 
 
-def test_a_sync_that_read_an_older_version_cannot_overwrite_a_newer_one(library):
+def test_a_sync_that_read_an_older_version_cannot_overwrite_a_newer_one(restored_tables, library):
     page = InnovationPageFactory(parent=folder_for("35.78"), title="Layanan Zebrakopi Keliling")
     assert IndexedCase.objects.get(page_id=page.pk).title == "Layanan Zebrakopi Keliling"
     read_old_version, release = threading.Event(), threading.Event()
