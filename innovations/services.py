@@ -142,6 +142,15 @@ def load_reference_data(*, folder: Path = REFERENCE_FOLDER) -> ReferenceLoad:
     taxonomy = load_taxonomy(folder=folder)
     groups = list(Group.objects.filter(name__in=REFERENCE_READER_GROUPS))
     grant_reference_view_permissions(groups=groups)
+    counts = [geography.provinces, geography.regencies, geography.hubs]
+    counts += [taxonomy.sectors, taxonomy.sdgs, taxonomy.aspects]
+    if geography.memberships_added or any(count.updated for count in counts):
+        # Renamed places and terms, new hub members: the cases' search entries copy them
+        # (rows were written in bulk, without the per-row signals search listens to).
+        cases_written.send(
+            sender=InnovationPage,
+            page_ids=list(InnovationPage.objects.values_list("pk", flat=True)),
+        )
     return ReferenceLoad(geography, taxonomy, sorted(group.name for group in groups))
 
 

@@ -8,6 +8,7 @@ database error at the driver boundary (`connection.execute_wrapper`).
 """
 
 import re
+import shutil
 from contextlib import contextmanager
 from functools import partial
 from io import StringIO
@@ -17,9 +18,10 @@ from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
 from wagtail.models import PageViewRestriction
 
+from hubs.models import Hub, HubMembership, Regency
 from innovations.interchange import Validator
 from innovations.models import InnovationPage
-from innovations.services import import_innovations
+from innovations.services import REFERENCE_FOLDER, import_innovations, load_reference_data
 from search import service
 from search.models import IndexedCase, IndexState, OutboxEntry, Posting
 from search.query import SearchQuery
@@ -463,3 +465,42 @@ def test_a_search_for_a_word_whose_last_case_is_being_removed(corpus):
     with index_write_after_the_state_check():
         found("sibaku")
     assert "sibaku" not in found("sibaku")
+
+
+# --- Reference data copied into the index -----------------------------------------------------
+
+
+def test_a_regency_joining_a_hub_brings_its_cases_into_the_hub_facet(corpus, commit):
+    samarinda = Regency.objects.get(code="64.72")  # siaga-banjir's city, in no hub
+    assert "siaga-banjir" not in found(hub=["jawa-timur"])
+    with commit():
+        Hub.objects.get(slug="jawa-timur").members.add(samarinda)
+    assert "siaga-banjir" in found(hub=["jawa-timur"])
+    with commit():
+        HubMembership.objects.get(hub__slug="jawa-timur", regency=samarinda).delete()
+    assert "siaga-banjir" not in found(hub=["jawa-timur"])
+    assert not OutboxEntry.objects.exists()
+
+
+def test_a_renamed_regency_is_found_under_its_new_name(corpus, commit):
+    jayapura = Regency.objects.get(code="91.03")  # baca-kampung's regency
+    with commit():
+        jayapura.name = "Kabupaten Zebrakopi"
+        jayapura.save()
+    assert found("zebrakopi") == {"baca-kampung"}
+    hit = service.search(SearchQuery(text="zebrakopi")).results[0]
+    assert hit.regency["name"] == "Kabupaten Zebrakopi"
+
+
+def test_reloading_renamed_reference_data_reindexes_the_cases(corpus, commit, tmp_path):
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE_FOLDER, folder)
+    sectors = folder / "sectors.csv"
+    sectors.write_text(
+        sectors.read_text(encoding="utf-8").replace(",Pendidikan,", ",Pendidikan Zebrakopi,"),
+        encoding="utf-8",
+    )
+    with commit():
+        load = load_reference_data(folder=folder)
+    assert load.taxonomy.sectors.updated == 1
+    assert found("zebrakopi") == {"baca-kampung"}  # its sector 1.01 is indexed by name
