@@ -1,3 +1,4 @@
+import shutil
 from datetime import timedelta
 
 import factory
@@ -59,3 +60,16 @@ def hub_page(slug, home_page) -> HubPage:
     index = HubIndexPage.objects.first() or HubIndexPageFactory(parent=home_page)
     existing = HubPage.objects.filter(hub__slug=slug).first()
     return existing or HubPageFactory(parent=index, hub=Hub.objects.get(slug=slug))
+
+
+def edited_reference_folder(tmp_path, filename: str, old: str, new: str):
+    """A copy of fixtures/reference/ in which `filename` has `old` replaced by `new`."""
+    from innovations.services import REFERENCE_FOLDER
+
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE_FOLDER, folder)
+    path = folder / filename
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return folder

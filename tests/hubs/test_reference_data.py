@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from hubs.models import Hub, HubMembership, Province, Regency
 from innovations.models import SDG, EvaluationAspect, Sector
 from innovations.services import REFERENCE_FOLDER, reference_view_permissions
+from tests.factories.hubs import edited_reference_folder
 
 pytestmark = pytest.mark.django_db
 
@@ -126,12 +127,8 @@ def test_load_reference_data_is_idempotent():
 
 
 def test_load_reference_data_updates_changed_rows(tmp_path):
-    folder = tmp_path / "reference"
-    shutil.copytree(REFERENCE_FOLDER, folder)
-    regencies = folder / "regencies.csv"
-    regencies.write_text(
-        regencies.read_text(encoding="utf-8").replace("Kabupaten Fak Fak", "Kabupaten Fakfak"),
-        encoding="utf-8",
+    folder = edited_reference_folder(
+        tmp_path, "regencies.csv", "Kabupaten Fak Fak", "Kabupaten Fakfak"
     )
     out = StringIO()
     call_command("load_reference_data", folder=folder, stdout=out)

@@ -8,7 +8,6 @@ database error at the driver boundary (`connection.execute_wrapper`).
 """
 
 import re
-import shutil
 from contextlib import contextmanager
 from functools import partial
 from io import StringIO
@@ -21,11 +20,12 @@ from wagtail.models import PageViewRestriction
 from hubs.models import Hub, HubMembership, Regency
 from innovations.interchange import Validator
 from innovations.models import InnovationPage
-from innovations.services import REFERENCE_FOLDER, import_innovations, load_reference_data
+from innovations.services import import_innovations, load_reference_data
 from search import service
 from search.models import IndexedCase, IndexState, OutboxEntry, Posting
 from search.query import SearchQuery
 from tests.factories import InnovationPageFactory, folder_for
+from tests.factories.hubs import edited_reference_folder
 
 from .conftest import demo_records, publish_case
 
@@ -493,12 +493,8 @@ def test_a_renamed_regency_is_found_under_its_new_name(corpus, commit):
 
 
 def test_reloading_renamed_reference_data_reindexes_the_cases(corpus, commit, tmp_path):
-    folder = tmp_path / "reference"
-    shutil.copytree(REFERENCE_FOLDER, folder)
-    sectors = folder / "sectors.csv"
-    sectors.write_text(
-        sectors.read_text(encoding="utf-8").replace(",Pendidikan,", ",Pendidikan Zebrakopi,"),
-        encoding="utf-8",
+    folder = edited_reference_folder(
+        tmp_path, "sectors.csv", ",Pendidikan,", ",Pendidikan Zebrakopi,"
     )
     with commit():
         load = load_reference_data(folder=folder)
