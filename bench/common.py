@@ -18,11 +18,11 @@ def manage(env, *args, **kwargs):
     return run([PYTHON, "manage.py", *args], env, **kwargs)
 
 
-def fresh_environment(prefix="jipp-bench-", sqlite_path=None):
+def fresh_environment(prefix="jipp-bench-", sqlite_path=None, keep_postgresql=False):
     """Environment variables for a new, empty database; returns (env, workdir, engine name).
 
     SQLite by default (a file in a temporary folder, or `sqlite_path`); with DATABASE_URL set,
-    that PostgreSQL database is dropped and recreated.
+    that PostgreSQL database is dropped and recreated, unless `keep_postgresql` and it exists.
     """
     workdir = Path(tempfile.mkdtemp(prefix=prefix))
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="jipp.settings.dev", MEDIA_ROOT=str(workdir))
@@ -32,8 +32,12 @@ def fresh_environment(prefix="jipp-bench-", sqlite_path=None):
         import psycopg
 
         with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            connection.execute(f'CREATE DATABASE "{name}"')
+            exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+            ).fetchone()
+            if not (keep_postgresql and exists):
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                connection.execute(f'CREATE DATABASE "{name}"')
         return env, workdir, "PostgreSQL"
     path = Path(sqlite_path) if sqlite_path else workdir / "bench.sqlite3"
     env["DATABASE_URL"] = f"sqlite:///{path}"

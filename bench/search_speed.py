@@ -12,6 +12,7 @@ at 20,000 cases Wagtail's search takes seconds to minutes per query.
 """
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -46,6 +47,18 @@ def percentile(values, share):
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def imported_cases(url: str) -> int:
+    """Innovation cases in an existing PostgreSQL database (0 if it has none, or no tables)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url) as connection:
+            row = connection.execute("SELECT count(*) FROM innovations_innovationpage").fetchone()
+    except psycopg.Error:
+        return 0
+    return row[0]
+
+
 def wagtail_search_time(env, query, cap):
     code = (
         "import time; from innovations.models import InnovationPage as P; "
@@ -76,19 +89,27 @@ def main():
     parser.add_argument(
         "--reuse",
         action="store_true",
-        help="SQLite only: keep the imported database in .cache/bench/ and reuse it next time.",
+        help="Keep the imported cases for the next run: the SQLite database in .cache/bench/, "
+        "or the PostgreSQL database of DATABASE_URL (not dropped when it holds them).",
     )
     options = parser.parse_args()
+    postgresql = "DATABASE_URL" in os.environ
     cached = ROOT / ".cache" / "bench" / f"search-{options.cases}.sqlite3"
-    reuse = options.reuse and cached.exists()
-    if options.reuse:
+    if options.reuse and not postgresql:
         cached.parent.mkdir(parents=True, exist_ok=True)
     env, workdir, database = fresh_environment(
-        prefix="jipp-search-bench-", sqlite_path=cached if options.reuse else None
+        prefix="jipp-search-bench-",
+        sqlite_path=cached if options.reuse and not postgresql else None,
+        keep_postgresql=options.reuse,
     )
+    if postgresql:
+        reuse = options.reuse and imported_cases(env["DATABASE_URL"]) >= options.cases
+    else:
+        reuse = options.reuse and cached.exists() and cached.stat().st_size > 0
     print(f"search at {options.cases:,} generated cases (+34 demo cases), {database}")
     if not reuse:
-        cached.unlink(missing_ok=True)
+        if not postgresql:
+            cached.unlink(missing_ok=True)
         cases = workdir / "cases.jsonl"
         with cases.open("w", encoding="utf-8") as handle:
             run([PYTHON, "bench/generate_cases.py", str(options.cases)], env, stdout=handle)

@@ -248,6 +248,8 @@ def rebuild(names=None, progress=None) -> dict[str, int]:
         advance = progress(name, len(ids)) if progress else (lambda n: None)
         started = timezone.now()
         engine.rebuild(_batches(ids), advance)
+        if hasattr(engine, "refresh_statistics"):
+            engine.refresh_statistics()
         # Changes recorded before the rebuild began are in it now.
         OutboxEntry.objects.filter(engine=name, created_at__lt=started).delete()
         counts[name] = len(ids)

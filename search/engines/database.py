@@ -229,6 +229,18 @@ class DatabaseEngine:
             self.write(documents)
             advance(len(documents))
 
+    def refresh_statistics(self):
+        """After a rebuild on PostgreSQL: table statistics and the visibility map, so that
+        ranking reads postings from the covering index alone (an index-only scan; without
+        them PostgreSQL visits the table, about twice as slow at 20,000 cases). VACUUM cannot
+        run inside a transaction: there, ANALYZE only. SQLite needs neither."""
+        if connection.vendor != "postgresql":
+            return
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+        with connection.cursor() as cursor:
+            for model in (Posting, IndexedCase, IndexTerm, IndexWord):
+                cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
+
     def indexed_ids(self) -> set[int]:
         return set(IndexedCase.objects.values_list("page_id", flat=True))
 

@@ -92,6 +92,19 @@ def test_rebuild_indexes_only_live_public_cases(corpus, django_capture_on_commit
     assert not IndexedCase.objects.filter(title="Judul Usang").exists()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_rebuild_leaves_planner_statistics_on_postgresql(corpus):
+    def estimated_rows():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE relname = %s", [Posting._meta.db_table]
+            )
+            return cursor.fetchone()[0]
+
+    search_index("--rebuild", "--no-progress")
+    assert estimated_rows() == Posting.objects.count() > 0
+
+
 def test_rebuild_shows_a_progress_bar_on_stderr(corpus, capsys):
     search_index("--rebuild")
     err = capsys.readouterr().err
