@@ -342,9 +342,9 @@ def refuse_case(slug):
 
     def wrapper(execute, sql, params, many, context):
         table = IndexedCase._meta.db_table
-        if re.match(rf'\s*INSERT\s+INTO\s+"?{table}"?\s', sql, re.IGNORECASE) and (
-            slug in (params or ())
-        ):
+        # PostgreSQL's bulk inserts pass each column as one array (INSERT ... UNNEST).
+        values = [v for p in params or () for v in (p if isinstance(p, list | tuple) else [p])]
+        if re.match(rf'\s*INSERT\s+INTO\s+"?{table}"?\s', sql, re.IGNORECASE) and (slug in values):
             raise OperationalError(f"{slug} refused (simulated)")
         return execute(sql, params, many, context)
 
