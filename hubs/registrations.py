@@ -83,8 +83,7 @@ def register(*, event: EventPage, data: RegistrationData, now=None) -> Registrat
         raise RegistrationRefused(
             _("Alamat surel ini sudah terdaftar untuk acara ini."), field="email"
         ) from None
-    language = translation.get_language()
-    transaction.on_commit(lambda: send_registration_email(registration, "registered", language))
+    _mail_after_commit(registration, "registered")
     return registration
 
 
@@ -135,9 +134,17 @@ def _confirm_from_waitlist(registration: Registration) -> Registration:
     registration.status = Registration.Status.CONFIRMED
     registration.status_changed_at = timezone.now()
     registration.save(update_fields=["status", "status_changed_at"])
-    language = translation.get_language()
-    transaction.on_commit(lambda: send_registration_email(registration, "promoted", language))
+    _mail_after_commit(registration, "promoted")
     return registration
+
+
+def _mail_after_commit(registration: Registration, reason: str) -> None:
+    """Send the e-mail once the registration is committed. A mail server that fails does not
+    undo it or fail the request: the error is logged (robust), the registration stands."""
+    language = translation.get_language()
+    transaction.on_commit(
+        lambda: send_registration_email(registration, reason, language), robust=True
+    )
 
 
 @transaction.atomic

@@ -1,12 +1,14 @@
 """Event pages, registration rules, time zones, calendars and attendee privacy."""
 
 from datetime import UTC, datetime, timedelta
+from smtplib import SMTPServerDisconnected
 
 import icalendar
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.cache import cache
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from hubs.models import Hub, Regency, Registration
@@ -321,3 +323,19 @@ def test_rss_lists_upcoming_events_only(client, home_page):
     assert "Bimtek Mendatang" in feed
     assert "Lokakarya Lalu" not in feed
     assert "09.00 WITA" in feed  # the factory's venue is in Makassar
+
+
+class RefusingMailServer(BaseEmailBackend):
+    """A mail server that is down (SMTP cannot run here)."""
+
+    def send_messages(self, email_messages):
+        raise SMTPServerDisconnected("mail server down (simulated)")
+
+
+def test_a_failing_mail_server_leaves_the_registration_standing(client, home_page, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingMailServer"
+    event = EventPageFactory(parent=hub_page("sulawesi-selatan", home_page))
+    response = client.post(event.url, form())
+    assert response.status_code == 200
+    assert "Pendaftaran Anda terkonfirmasi." in response.content.decode()
+    assert Registration.objects.get(event=event).status == "confirmed"
