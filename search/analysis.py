@@ -5,12 +5,15 @@ One pipeline for documents and queries:
 1. Tokens are runs of letters and digits; a hyphenated word ("KTP-el", "SP4N-LAPOR!") gives
    one joined token ("ktpel") and its parts ("ktp", "el"), so it matches whole and split.
 2. Lowercase and ASCII folding.
-3. Indonesian stop words (including question words) are dropped (`synonyms/stopwords_id.txt`).
-4. Stemming with Sastrawi (`STEM_EXCEPTIONS` keeps acronyms that look like derived words,
+3. Synonyms (`synonyms/id.txt`, Solr format) are matched on the folded words as written,
+   stop words included and before stemming, longest phrase first, as Elasticsearch's
+   `synonym_graph` does ahead of its stop and stemmer filters. A match adds the group's
+   canonical term, at index time and at query time alike, so "Disdukcapil" and "Dinas
+   Kependudukan dan Pencatatan Sipil" meet on one term, while "laporan" (stem "lapor") does
+   not turn into "LAPOR!" and "jaringan" does not turn into "dalam jaringan" (daring).
+4. Indonesian stop words (including question words) are dropped (`synonyms/stopwords_id.txt`).
+5. Stemming with Sastrawi (`STEM_EXCEPTIONS` keeps acronyms that look like derived words,
    such as "kusuka", whole).
-5. Synonyms (`synonyms/id.txt`, Solr format) are matched on the stemmed stream, longest phrase
-   first; a match adds the group's canonical term, at index time and at query time alike, so
-   "Disdukcapil" and "Dinas Kependudukan dan Pencatatan Sipil" meet on one term.
 
 Queries first pass through the English-Indonesian glossary (`synonyms/en_id.txt`).
 """
@@ -126,24 +129,23 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-def content_tokens(tokens: list[Token]) -> list[Token]:
-    """Tokens that are not stop words."""
-    stop = stopwords()
-    return [token for token in tokens if token.text not in stop]
-
-
 @dataclass(frozen=True)
 class SynonymTable:
-    """Synonym phrases as tuples of stems, each mapped to its group's canonical term."""
+    """Synonym phrases as tuples of folded words, each mapped to its group's canonical term."""
 
     phrases: dict[tuple[str, ...], str]
     longest: int
     groups: dict[str, tuple[str, ...]]  # canonical term -> the group's entries as written
-    starts: frozenset[str] = frozenset()  # first stems of the phrases
+    starts: frozenset[str] = frozenset()  # first words of the phrases
 
 
-def _phrase_stems(text: str) -> tuple[str, ...]:
-    return tuple(_stem_token(token) for token in content_tokens(tokenize(text)))
+def _phrase_keys(text: str) -> list[tuple[str, ...]]:
+    """The word sequences a synonym entry matches: "ktp-el" matches "KTP-el" (one joined
+    token) and "KTP el" (two)."""
+    tokens = tokenize(text)
+    joined = tuple(token.text for token in tokens)
+    split = tuple(word for token in tokens for word in (token.parts or (token.text,)))
+    return [joined] if split == joined else [joined, split]
 
 
 def _stem_token(token: Token) -> str:
@@ -168,8 +170,8 @@ def synonym_table() -> SynonymTable:
     groups = {}
     for line in read_rules(SYNONYMS_FILE):
         entries = [entry.strip() for entry in line.split(",") if entry.strip()]
-        keys = [key for key in (_phrase_stems(entry) for entry in entries) if key]
-        if len(keys) < 2:
+        keys = [key for entry in entries for key in _phrase_keys(entry) if key]
+        if len(entries) < 2 or not keys:
             continue
         canonical = SYNONYM_PREFIX + "_".join(keys[0])
         groups[canonical] = tuple(entries)
@@ -177,6 +179,32 @@ def synonym_table() -> SynonymTable:
             phrases.setdefault(key, canonical)
     longest = max((len(k) for k in phrases), default=0)
     return SynonymTable(phrases, longest, groups, frozenset(key[0] for key in phrases))
+
+
+def synonym_at(tokens: list[Token], i: int, table: SynonymTable) -> tuple[str, int] | None:
+    """The canonical term of the longest synonym phrase starting at token `i`, and its length
+    in tokens; a hyphenated token may also match as its parts."""
+    if tokens[i].text not in table.starts and not (
+        tokens[i].parts and tokens[i].parts[0] in table.starts
+    ):
+        return None
+    words, owners = [], []  # the folded words from token i on, and the token each came from
+    for j in range(i, min(len(tokens), i + table.longest)):
+        words.append(tokens[j].text)
+        owners.append(j)
+    for size in range(len(words), 0, -1):
+        canonical = table.phrases.get(tuple(words[:size]))
+        if canonical:
+            return canonical, owners[size - 1] - i + 1
+    if tokens[i].parts:  # "KTP-el" against the entry "ktp el"
+        words = list(tokens[i].parts)
+        for j in range(i + 1, min(len(tokens), i + table.longest)):
+            words.append(tokens[j].text)
+        for size in range(min(len(words), table.longest), len(tokens[i].parts) - 1, -1):
+            canonical = table.phrases.get(tuple(words[:size]))
+            if canonical:
+                return canonical, size - len(tokens[i].parts) + 1
+    return None
 
 
 @cache
@@ -205,31 +233,28 @@ class Term:
 
 def analyze(text: str) -> list[Term]:
     """The index terms of a text, in order, with the spans they came from."""
-    tokens = content_tokens(tokenize(text))
+    tokens = tokenize(text)
+    stop = stopwords()
     terms = []
-    stems = []
     for token in tokens:
-        stemmed = _stem_token(token)
-        stems.append(stemmed)
-        terms.append(Term(stemmed, token.start, token.end))
+        if token.text in stop:
+            continue
+        terms.append(Term(_stem_token(token), token.start, token.end))
         for part in token.parts:
-            if part not in stopwords():
+            if part not in stop:
                 terms.append(Term(stem(part), token.start, token.end))
-    terms.extend(_synonym_terms(tokens, stems))
+    terms.extend(_synonym_terms(tokens))
     return terms
 
 
-def _synonym_terms(tokens: list[Token], stems: list[str]) -> list[Term]:
+def _synonym_terms(tokens: list[Token]) -> list[Term]:
     table = synonym_table()
     found = []
-    for i in range(len(stems)):
-        if stems[i] not in table.starts:
-            continue
-        for size in range(min(table.longest, len(stems) - i), 0, -1):
-            canonical = table.phrases.get(tuple(stems[i : i + size]))
-            if canonical:
-                found.append(Term(canonical, tokens[i].start, tokens[i + size - 1].end))
-                break
+    for i in range(len(tokens)):
+        match = synonym_at(tokens, i, table)
+        if match:
+            canonical, size = match
+            found.append(Term(canonical, tokens[i].start, tokens[i + size - 1].end))
     return found
 
 
@@ -292,31 +317,32 @@ def translate_english(text: str) -> str:
 
 def analyze_query(text: str) -> AnalyzedQuery:
     rewritten = translate_english(text)
-    tokens = content_tokens(tokenize(rewritten))
-    stems = [_stem_token(token) for token in tokens]
+    tokens = tokenize(rewritten)
+    stop = stopwords()
     table = synonym_table()
     concepts: list[Concept] = []
     i = 0
     while i < len(tokens):
-        for size in range(min(table.longest, len(stems) - i), 0, -1):
-            canonical = table.phrases.get(tuple(stems[i : i + size]))
-            if canonical:
-                surface = rewritten[tokens[i].start : tokens[i + size - 1].end]
-                terms = {canonical: 1.0}
-                if size == 1:
-                    terms[stems[i]] = 1.0
-                concepts.append(Concept(surface, terms, correctable=False))
-                i += size
-                break
-        else:
-            token = tokens[i]
-            terms = {stems[i]: 1.0}
-            # A hyphenated word also matches its longer parts ("pbb-p2" -> "pbb").
-            for part in token.parts:
-                if len(part) >= 3 and part not in stopwords():
-                    terms.setdefault(stem(part), 0.8)
-            concepts.append(Concept(rewritten[token.start : token.end], terms))
-            i += 1
+        token = tokens[i]
+        match = synonym_at(tokens, i, table)
+        if match:
+            canonical, size = match
+            surface = rewritten[token.start : tokens[i + size - 1].end]
+            terms = {canonical: 1.0}
+            if size == 1 and token.text not in stop:
+                terms[_stem_token(token)] = 1.0
+            concepts.append(Concept(surface, terms, correctable=False))
+            i += size
+            continue
+        i += 1
+        if token.text in stop:
+            continue
+        terms = {_stem_token(token): 1.0}
+        # A hyphenated word also matches its longer parts ("pbb-p2" -> "pbb").
+        for part in token.parts:
+            if len(part) >= 3 and part not in stop:
+                terms.setdefault(stem(part), 0.8)
+        concepts.append(Concept(rewritten[token.start : token.end], terms))
     # The same concept typed twice ("lahir ... kelahiran") counts once.
     unique: dict[frozenset, Concept] = {}
     for concept in concepts:

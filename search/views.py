@@ -88,7 +88,8 @@ def _page_context(query: SearchQuery, results) -> dict:
         "next_url": _link(query, page=query.page + 1)
         if query.page < min(results.page_count, 10_000 // query.page_size)
         else "",
-        "suggestion_url": "?" + urlencode([("q", results.suggestion)])
+        # The corrected words with the same filters and sort: the person's narrowing stays.
+        "suggestion_url": _link(query, text=results.suggestion, page=1)
         if results.suggestion
         else "",
         "clear_filters_url": _link(query, filters={}, page=1),
