@@ -11,6 +11,7 @@ fails leaves its entry with the error; it is retried after the next successful w
 
 import logging
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -133,33 +134,38 @@ class OutboxReport:
     synced: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
+    kept: set[int] = field(default_factory=set)  # entries that failed in this run
 
 
 def process_outbox(*, limit: int | None = None) -> OutboxReport:
-    """Apply waiting entries, oldest first, engine by engine, in batches.
+    """Apply waiting entries, engine by engine, in batches: the never-tried ones first (oldest
+    first), then those that failed before, so a few pages an engine keeps refusing cannot
+    hold back the changes behind them.
 
     One process at a time applies an engine's entries (`_lock_outbox`), reading each page
     after taking the lock: a process that read a page before a later change cannot overwrite
-    the newer entry another process wrote. A batch that fails for a reason other than an
-    unreachable engine is retried page by page, so one page the engine refuses does not hold
-    back the others.
+    the newer entry another process wrote. While the engine is being rebuilt its entries wait
+    for the rebuild, which applies them when it ends. A batch that fails for a reason other
+    than an unreachable engine is retried page by page, so one page the engine refuses does
+    not hold back the others.
     """
     report = OutboxReport()
     # Entries of an engine this process does not use (a shell without ELASTICSEARCH_URL)
     # stay for a process that does; `search_index --status` lists them.
     for name, engine in engines().items():
-        last_id = 0
         while limit is None or report.synced + report.failed < limit:
             with transaction.atomic():
                 _lock_outbox(name)
+                if _rebuild_running(name):
+                    break
                 batch = list(
-                    OutboxEntry.objects.filter(engine=name, pk__gt=last_id)
-                    .order_by("pk")
+                    OutboxEntry.objects.filter(engine=name)
+                    .exclude(pk__in=report.kept)
+                    .order_by("attempts", "pk")
                     .values_list("pk", "page_id")[:BATCH]
                 )
                 if not batch:
                     break
-                last_id = batch[-1][0]
                 if not _apply(name, engine, batch, report):
                     break  # the engine is failing: leave the rest for the next attempt
     return report
@@ -198,18 +204,24 @@ def _apply(name, engine, batch, report) -> bool:
 
 def _keep(name, entries, error, report):
     logger.warning("Search index write to %s failed: %s", name, error)
-    OutboxEntry.objects.filter(pk__in=[pk for pk, _page in entries]).update(
+    ids = [pk for pk, _page in entries]
+    OutboxEntry.objects.filter(pk__in=ids).update(
         attempts=F("attempts") + 1,
         last_error=f"{type(error).__name__}: {error}"[:2000],
         last_attempt_at=timezone.now(),
     )
     report.failed += len(entries)
+    report.kept.update(ids)
     report.errors.append(f"{name}: {error}")
 
 
 def _done(entries, report):
     OutboxEntry.objects.filter(pk__in=[pk for pk, _page in entries]).delete()
     report.synced += len(entries)
+
+
+def _lock_key(purpose: str, engine_name: str) -> int:
+    return zlib.crc32(f"jipp-search-{purpose}:{engine_name}".encode()) - 2**31
 
 
 def _lock_outbox(engine_name: str) -> None:
@@ -219,9 +231,46 @@ def _lock_outbox(engine_name: str) -> None:
     IMMEDIATE (settings), which already takes the database's single write lock.
     """
     if connection.vendor == "postgresql":
-        key = zlib.crc32(f"jipp-search-outbox:{engine_name}".encode()) - 2**31
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key("outbox", engine_name)])
+
+
+def _rebuild_running(engine_name: str) -> bool:
+    """Whether another process is rebuilding `engine_name` (PostgreSQL). If not, hold a
+    shared lock until the transaction ends, so that no rebuild begins meanwhile.
+
+    On SQLite a rebuild holds the database's write lock from start to end (`_rebuilding`),
+    so no transaction that could apply entries runs during one.
+    """
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock_shared(%s)", [_lock_key("rebuild", engine_name)]
+        )
+        return not cursor.fetchone()[0]
+
+
+@contextmanager
+def _rebuilding(engine_name: str):
+    """Hold the right to rebuild `engine_name` for the whole rebuild.
+
+    PostgreSQL: a session-level advisory lock that waits for the outbox batches being
+    applied, after which `process_outbox` leaves the engine's entries for the rebuild.
+    SQLite: one write transaction (IMMEDIATE) around the rebuild; writers wait for it.
+    """
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            yield
+        return
+    key = _lock_key("rebuild", engine_name)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
 
 
 def sync_pages(engine, page_ids) -> None:
@@ -237,22 +286,32 @@ def sync_pages(engine, page_ids) -> None:
 def rebuild(names=None, progress=None) -> dict[str, int]:
     """Rebuild the index of each engine in `names` (all by default) from the database.
 
-    `progress(total)` returns a callable advanced by the number of cases written, e.g. a
-    tqdm bar's `update`. Returns the number of cases indexed per engine.
+    `progress(name, total)` returns a callable advanced by the number of cases written, e.g.
+    a tqdm bar's `update`. Returns the number of cases indexed per engine.
+
+    No change is lost to a rebuild: the outbox entries visible when it starts are in the
+    rebuilt index (their changes were committed before the cases were read) and are removed
+    at the end; changes committed during the rebuild keep their entries, which `process_outbox`
+    leaves alone until the rebuild ends and then applies to the rebuilt index.
     """
     counts = {}
-    ids = list(InnovationPage.objects.live().public().order_by("pk").values_list("pk", flat=True))
     for name, engine in engines().items():
         if names and name not in names:
             continue
-        advance = progress(name, len(ids)) if progress else (lambda n: None)
-        started = timezone.now()
-        engine.rebuild(_batches(ids), advance)
-        if hasattr(engine, "refresh_statistics"):
-            engine.refresh_statistics()
-        # Changes recorded before the rebuild began are in it now.
-        OutboxEntry.objects.filter(engine=name, created_at__lt=started).delete()
+        with _rebuilding(name):
+            waiting = list(OutboxEntry.objects.filter(engine=name).values_list("pk", flat=True))
+            ids = list(
+                InnovationPage.objects.live().public().order_by("pk").values_list("pk", flat=True)
+            )
+            advance = progress(name, len(ids)) if progress else (lambda n: None)
+            engine.rebuild(_batches(ids), advance)
+            if hasattr(engine, "refresh_statistics"):
+                engine.refresh_statistics()
+            for chunk in range(0, len(waiting), 900):
+                OutboxEntry.objects.filter(pk__in=waiting[chunk : chunk + 900]).delete()
         counts[name] = len(ids)
+    if counts:
+        flush_outbox()  # the changes committed while the engines were rebuilt
     return counts
 
 

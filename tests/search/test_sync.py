@@ -337,15 +337,16 @@ def test_a_failed_edit_keeps_the_old_entry_whole(library, commit):
     assert not OutboxEntry.objects.exists()
 
 
-def refuse_case(slug):
-    """A database that refuses to write one case's index row (say, a value it rejects)."""
+def refuse_case(*slugs):
+    """A database that refuses to write these cases' index rows (say, a value it rejects)."""
 
     def wrapper(execute, sql, params, many, context):
         table = IndexedCase._meta.db_table
         # PostgreSQL's bulk inserts pass each column as one array (INSERT ... UNNEST).
         values = [v for p in params or () for v in (p if isinstance(p, list | tuple) else [p])]
-        if re.match(rf'\s*INSERT\s+INTO\s+"?{table}"?\s', sql, re.IGNORECASE) and (slug in values):
-            raise OperationalError(f"{slug} refused (simulated)")
+        refused = [slug for slug in slugs if slug in values]
+        if re.match(rf'\s*INSERT\s+INTO\s+"?{table}"?\s', sql, re.IGNORECASE) and refused:
+            raise OperationalError(f"{refused[0]} refused (simulated)")
         return execute(sql, params, many, context)
 
     return wrapper
@@ -367,6 +368,33 @@ def test_one_case_the_index_refuses_does_not_hold_back_the_others(corpus, commit
     assert service.process_outbox().synced == 1  # the database takes it now
     assert "klinik-pbg" in found("persetujuan bangunan gedung")
     assert not OutboxEntry.objects.exists()
+
+
+def test_cases_the_index_keeps_refusing_do_not_block_later_changes(corpus, commit):
+    """More refused entries than the engine may fail in a row sit at the head of the outbox:
+    a later change still goes in, because entries never tried come before those that failed."""
+    records = demo_records()
+    stuck = ["klinik-pbg", "sapa-lansia", "sikap-nelayan", "sikemas"]
+    with connection.execute_wrapper(refuse_case(*stuck)):
+        with commit():
+            for slug in stuck:
+                publish_case(records[slug])
+        assert OutboxEntry.objects.count() == len(stuck)
+        assert len(stuck) > service.ISOLATION_FAILURES
+        with commit():
+            corpus["sibaku"].unpublish()
+        with commit():
+            later = publish_case(records["gerak-pemula"])
+    assert "sibaku" not in found("bank sampah")
+    assert "gerak-pemula" in found(records["gerak-pemula"]["title"])
+    waiting = OutboxEntry.objects.values_list("page_id", flat=True)
+    assert set(InnovationPage.objects.filter(pk__in=waiting).values_list("slug", flat=True)) == (
+        set(stuck)
+    )
+    assert later.pk not in waiting
+
+    assert service.process_outbox().synced == len(stuck)  # the database takes them now
+    assert found() == set(corpus) - {"sibaku"} | set(stuck) | {"gerak-pemula"}
 
 
 def test_a_waiting_change_is_retried_on_each_later_write(corpus, commit):

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 
 from innovations.models import InnovationPage
+from search import service
 from search.models import IndexedCase, OutboxEntry, Posting
 from search.query import SearchQuery
 from search.service import search
@@ -75,4 +76,46 @@ def test_a_sync_that_read_an_older_version_cannot_overwrite_a_newer_one(restored
     slugs = lambda text: [hit.slug for hit in search(SearchQuery(text=text)).results]  # noqa: E731
     assert slugs("sapimerah") == [page.slug]
     assert slugs("kuokamart") == []
+    assert not OutboxEntry.objects.exists()
+
+
+def test_a_change_committed_during_a_rebuild_is_in_the_rebuilt_index(restored_tables, library):
+    """A case published while `search_index --rebuild` runs is found once the rebuild ends:
+    the rebuild neither drops its outbox entry nor overwrites its index entry."""
+    for number in range(3):
+        InnovationPageFactory(parent=folder_for("35.78"), title=f"Layanan Keliling {number}")
+    published, errors = threading.Event(), []
+    worker = None
+
+    def publish():
+        try:
+            InnovationPageFactory(parent=folder_for("35.73"), title="Layanan Zebrakopi Keliling")
+        except Exception as error:  # reported below
+            errors.append(repr(error))
+        finally:
+            connection.close()
+            published.set()
+
+    def progress(name, total):
+        def advance(count):
+            nonlocal worker
+            if worker is None:  # after the first batch, before the rebuilt index is in place
+                worker = threading.Thread(target=publish)
+                worker.start()
+                if connection.vendor == "postgresql":
+                    # It commits while the rebuild goes on; SQLite's writers wait for it.
+                    assert published.wait(timeout=60)
+                    waiting = OutboxEntry.objects.values_list("page_id", flat=True)
+                    assert InnovationPage.objects.filter(
+                        pk__in=waiting, title__contains="Zebrakopi"
+                    ).exists()
+
+        return advance
+
+    assert service.rebuild(progress=progress) == {"database": 3}
+    worker.join(timeout=60)
+    assert errors == []
+    found = [hit.title for hit in search(SearchQuery(text="zebrakopi")).results]
+    assert found == ["Layanan Zebrakopi Keliling"]
+    assert search(SearchQuery()).total == 4
     assert not OutboxEntry.objects.exists()
