@@ -620,6 +620,17 @@ def _more_like_this(page_id: int, snap: Snapshot, limit: int) -> list[int]:
     matcher = _Matcher(AnalyzedQuery("", "", []), snap)
     matcher.concepts = concepts
     known = matcher._lookup({text for _weight, text in weighted})
-    scores = matcher._score(known, max(1, round(len(concepts) * 0.3)))
-    scores.pop(page_id, None)
-    return heapq.nlargest(limit, scores, key=lambda i: (scores[i], snap.published[i], i))
+    # Cases sharing 30% of those terms first; if there are fewer than `limit`, the best of
+    # those sharing fewer (at least two: one word in common is chance) fill the list, so a
+    # case page shows `limit` similar cases whenever the library has that many.
+    chosen: list[int] = []
+    for share in (0.3, 0.15, 0.0):
+        scores = matcher._score(known, max(min(2, len(concepts)), round(len(concepts) * share)))
+        scores.pop(page_id, None)
+        for case in chosen:
+            scores.pop(case, None)
+        wanted = limit - len(chosen)
+        chosen += heapq.nlargest(wanted, scores, key=lambda i: (scores[i], snap.published[i], i))
+        if len(chosen) >= limit:
+            break
+    return chosen

@@ -629,6 +629,40 @@ class TestCasePage:
         assert "Lintas Urusan" not in page_html
         assert "Draf Kios Desa" not in page_html
 
+    def test_five_similar_cases_when_the_library_has_them(
+        self, client, library, django_capture_on_commit_callbacks
+    ):
+        """The case page lists five similar cases, the closest first, even when only a few
+        share much of its wording; a case with nothing in common never shows."""
+        with django_capture_on_commit_callbacks(execute=True):
+            case = InnovationPageFactory(
+                parent=folder_for("35.10"),
+                title="Posyandu Balita Digital",
+                summary="Kader posyandu mencatat penimbangan balita dan gizi anak di aplikasi.",
+            )
+            near = [
+                ("Kader Posyandu Balita", "Kader posyandu menimbang balita dan mencatat gizi."),
+                ("Gizi Balita Desa", "Penimbangan balita dan pemantauan gizi anak di desa."),
+                ("Aplikasi Kader", "Aplikasi untuk kader kesehatan mencatat kunjungan."),
+                ("Posyandu Remaja", "Posyandu remaja untuk pemeriksaan anak sekolah."),
+                ("Dapur Gizi", "Dapur umum gizi anak dan ibu hamil di kecamatan."),
+                ("Timbang Serentak", "Penimbangan balita serentak di kelurahan."),
+            ]
+            for title, summary in near:
+                InnovationPageFactory(parent=folder_for("16.71"), title=title, summary=summary)
+            InnovationPageFactory(
+                parent=folder_for("16.71"),
+                title="Lintas Urusan",
+                summary="Pemeliharaan jalan provinsi dengan drone.",
+            )
+        page_html = client.get(case.url).content.decode()
+        similar = section(page_html, 'aria-labelledby="similar-heading"', "section")
+        listed = re.findall(r"<a [^>]*>([^<]+)</a>", similar)
+        assert len(listed) == 5, similar
+        assert set(listed) <= {title for title, _summary in near}
+        assert listed[0] == "Kader Posyandu Balita"
+        assert "Lintas Urusan" not in similar
+
 
 @pytest.mark.django_db
 def test_case_copied_to_another_folder_takes_that_regency(admin_client, full_case):
