@@ -73,3 +73,26 @@ def edited_reference_folder(tmp_path, filename: str, old: str, new: str):
     assert old in text
     path.write_text(text.replace(old, new), encoding="utf-8")
     return folder
+
+
+def event_document(title="Salindia lokakarya", name="salindia.pdf", content=None):
+    """A Wagtail document (a small PDF unless `content` is given), e.g. an event's material."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    body = content if content is not None else b"%PDF-1.4\n% JIPP materi\n%%EOF\n"
+    return get_document_model().objects.create(title=title, file=ContentFile(body, name=name))
+
+
+def facilitator(slug, username, password=None):
+    """A user in the "Fasilitator <hub>" group of hub `slug` (the group made by create_hub).
+
+    Create the hub's page first: create_hub grants the group its rights on that page.
+    """
+    from django.contrib.auth import get_user_model
+
+    from innovations.services import create_hub
+
+    user = get_user_model().objects.create_user(username, password=password)
+    user.groups.add(create_hub(slug=slug).group)
+    return user
