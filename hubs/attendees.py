@@ -7,23 +7,24 @@ import csv
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
 from .models import ActionPlan, EventPage, Regency, Registration
-from .registrations import RegistrationRefused, cancel, promote
+from .registrations import RegistrationRefused, cancel, promote, toggle_attendance
 
 
 def can_see_attendees(user, event: EventPage) -> bool:
+    """The event's hub's facilitators, and admins: superusers and national admins."""
+    from innovations.permissions import is_national_admin
+
     if not user.is_active:
         return False
-    if user.is_superuser:
+    if is_national_admin(user):
         return True
     hub = event.hub
     return bool(
@@ -78,7 +79,8 @@ def attendee_list(request, event_id):
     counts = dict.fromkeys(Registration.Status.values, 0)
     for registration in registrations:
         counts[registration.status] += 1
-    attended = sum(1 for r in registrations if r.attended)
+    confirmed = Registration.Status.CONFIRMED
+    present = [r for r in registrations if r.attended and r.status == confirmed]
     return TemplateResponse(
         request,
         "hubs/admin/attendees.html",
@@ -86,8 +88,8 @@ def attendee_list(request, event_id):
             "event": event,
             "registrations": registrations,
             "counts": counts,
-            "attended": attended,
-            "organisations": sorted({r.organisation for r in registrations if r.attended}),
+            "attended": len(present),
+            "organisations": sorted({r.organisation for r in present}),
             "plans": event.action_plans.select_related("regency", "case", "replication"),
             "plan_form": plan_form,
             "header_title": _("Pendaftar: %(title)s") % {"title": event.title},
@@ -99,6 +101,17 @@ CSV_COLUMNS = [
     "name", "email", "organisation", "regency_code", "regency", "position", "phone", "status",
     "registered_at", "attended", "checked_in_at",
 ]  # fmt: skip
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A cell a spreadsheet shows as typed: text that would start a formula (= + - @, or a
+    tab or carriage return before one) gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def attendee_csv(request, event_id):
@@ -114,7 +127,8 @@ def attendee_csv(request, event_id):
     )
     for r in rows:
         writer.writerow(
-            [
+            spreadsheet_safe(value)
+            for value in [
                 r.name, r.email, r.organisation, r.regency.code if r.regency else "",
                 r.regency.name if r.regency else "", r.position, r.phone, r.status,
                 r.created_at.isoformat(), "1" if r.attended else "0",
@@ -131,10 +145,7 @@ def attendee_action(request, event_id, registration_id):
     action = request.POST.get("action")
     try:
         if action == "check_in":
-            with transaction.atomic():
-                registration.attended = not registration.attended
-                registration.checked_in_at = timezone.now() if registration.attended else None
-                registration.save(update_fields=["attended", "checked_in_at"])
+            toggle_attendance(registration=registration)
         elif action == "promote":
             promote(registration=registration)
         elif action == "cancel":

@@ -5,8 +5,10 @@ invented (example.go.id)."""
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from wagtail.documents import get_document_model
 
 from jipp.services import ensure_child_page
 
@@ -14,6 +16,7 @@ from .models import (
     ActionPlan,
     EventFeaturedCase,
     EventIndexPage,
+    EventMaterial,
     EventPage,
     Hub,
     HubFeaturedCase,
@@ -202,7 +205,7 @@ PEOPLE = ["Ahmad", "Budi", "Citra", "Dewi", "Eko", "Fitri", "Gita", "Hadi", "Ind
 @transaction.atomic
 def build_hubs(home) -> dict:
     """Create what is missing; what exists is left as editors made it."""
-    counts = {"hub_pages": 0, "events": 0, "registrations": 0}
+    counts = {"hub_pages": 0, "events": 0, "registrations": 0, "replications": 0}
     index, _ = ensure_child_page(
         parent=home,
         page=HubIndexPage(
@@ -225,8 +228,15 @@ def build_hubs(home) -> dict:
         ),
     )
     hub_pages = {}
+    cases = HubFeaturedCase._meta.get_field("case").remote_field.model.objects.live()
     for hub in Hub.objects.order_by("slug"):
         intro, facilitators, email = HUB_PROFILES.get(hub.slug, ("", "", ""))
+        # Child rows are set before the page is saved, so its first revision (what the admin
+        # edits) holds them too.
+        featured = [
+            HubFeaturedCase(case=case, sort_order=order)
+            for order, case in enumerate(cases.filter(regency__hubs=hub).order_by("pk")[:3])
+        ]
         page, created = ensure_child_page(
             parent=index,
             page=HubPage(
@@ -236,31 +246,35 @@ def build_hubs(home) -> dict:
                 intro=intro,
                 facilitators=facilitators,
                 contact_email=email,
+                featured_cases=featured,
             ),
         )
         hub_pages[hub.slug] = page
         counts["hub_pages"] += created
-        if created:
-            cases = HubFeaturedCase._meta.get_field("case").remote_field.model.objects.live()
-            for order, case in enumerate(cases.filter(regency__hubs=hub).order_by("pk")[:3]):
-                HubFeaturedCase.objects.create(page=page, case=case, sort_order=order)
     today = timezone.localdate()
+    now = timezone.now()
     for number, spec in enumerate(EVENTS):
         (hub_slug, slug, title, kind, days, hour, hours, venue, place, capacity,
          registered, attended) = spec  # fmt: skip
         if hub_slug not in hub_pages:
             continue
+        parent = hub_pages[hub_slug]
+        if parent.get_children().filter(slug=slug).exists():
+            continue  # left as editors made it
         regency = Regency.objects.select_related("province").get(code=venue) if venue else None
         zone = ZoneInfo(
             regency.province.time_zone if regency else hub_pages[hub_slug].hub.province.time_zone
         )
         start = datetime.combine(today + timedelta(days=days), time(hour), zone)
+        end = start + timedelta(hours=hours)
+        held = end < now
+        featured = HubFeaturedCase.objects.filter(page=parent).order_by("sort_order").first()
         event = EventPage(
             title=title,
             slug=slug,
             kind=kind,
             start=start,
-            end=start + timedelta(hours=hours),
+            end=end,
             venue_regency=regency,
             venue_name=place,
             online_url="" if regency else "https://meet.example.go.id/ngulik",
@@ -271,45 +285,132 @@ def build_hubs(home) -> dict:
             ],
             speakers="Tim Fasilitator Hub\nInovator dari kabupaten/kota anggota",
             intro=f"<p>{title}: berbagi praktik baik dan menyusun rencana replikasi.</p>",
+            outcome=_outcome_text(title) if held else "",
+            featured_cases=[EventFeaturedCase(case_id=featured.case_id)] if featured else [],
+            materials=_materials(title, slug, start, zone) if held else [],
         )
-        event, created = ensure_child_page(parent=hub_pages[hub_slug], page=event)
-        if not created:
-            continue
+        event, _created = ensure_child_page(parent=parent, page=event)
         counts["events"] += 1
-        featured = HubFeaturedCase.objects.filter(page=hub_pages[hub_slug]).first()
-        if featured:
-            EventFeaturedCase.objects.create(page=event, case_id=featured.case_id)
-        counts["registrations"] += _registrations(event, number, registered, attended)
-        if attended:
-            _outcome(event)
+        counts["registrations"] += _registrations(
+            event, number, registered, attended if held else 0, now=now
+        )
+        if held:
+            counts["replications"] += _action_plans(event)
     return counts
 
 
-def _outcome(event):
-    """A held event's outcome: a summary and two members' action plans."""
-    event.outcome = (
-        f"{event.title} dihadiri perwakilan kabupaten/kota anggota. Peserta membahas syarat "
+def _outcome_text(title: str) -> str:
+    return (
+        f"{title} dihadiri perwakilan kabupaten/kota anggota. Peserta membahas syarat "
         "replikasi (regulasi, SDM, anggaran) dan menyusun rencana aksi per daerah."
     )
-    event.save_revision().publish()
+
+
+def _materials(title: str, slug: str, start, zone) -> list:
+    """A held event's materials: a summary PDF (a Wagtail document) and a recording link."""
+    day = start.astimezone(zone)
+    summary = _text_pdf(
+        f"Ringkasan materi: {title}",
+        [
+            f"Tanggal: {day:%d-%m-%Y}, mulai pukul {day:%H.%M} waktu setempat.",
+            "",
+            *(f"{time_} {session} ({speaker})" for time_, session, speaker in AGENDA),
+            "",
+            "Syarat replikasi yang dibahas: regulasi daerah, SDM pelaksana, anggaran, dan",
+            "dukungan sistem informasi. Setiap daerah menyusun rencana aksi dengan target.",
+            "",
+            "Dokumen contoh untuk situs demo JIPP.",
+        ],
+    )
+    document = get_document_model().objects.create(
+        title=f"Ringkasan materi: {title}",
+        file=ContentFile(summary, name=f"materi-{slug}.pdf"),
+    )
+    return [
+        EventMaterial(title="Ringkasan materi (PDF)", document=document, sort_order=0),
+        EventMaterial(
+            title="Rekaman sesi",
+            url=f"https://video.example.go.id/jipp/{slug}",
+            sort_order=1,
+        ),
+    ]
+
+
+def _text_pdf(title: str, lines: list[str]) -> bytes:
+    """A one-page A4 PDF whose text is text (Helvetica, WinAnsi), not a picture of it."""
+
+    def text(value: str) -> bytes:
+        raw = value.encode("cp1252", "replace")
+        return (
+            b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+        )
+
+    content = b"BT /F1 16 Tf 56 780 Td 22 TL " + text(title) + b" Tj /F1 11 Tf 16 TL T*"
+    for line in lines:
+        content += b" " + text(line) + b" '"
+    content += b" ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        pdf += b"%010d 00000 n \n" % offset
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(pdf)
+
+
+def _action_plans(event) -> int:
+    """Two members' action plans after a held event; the first opens its replication in the
+    ledger through the service the admin's button uses. Returns the replications opened."""
+    from innovations.services import SetupError, open_replication_for_plan
+
     cases = ActionPlan._meta.get_field("case").remote_field.model.objects.live()
     members = list(event.hub.members.order_by("code")[:2]) if event.hub else []
-    for regency, case in zip(members, cases.exclude(regency__in=members)[:2], strict=False):
-        ActionPlan.objects.create(
+    opened = 0
+    plans = zip(members, cases.exclude(regency__in=members).order_by("pk")[:2], strict=False)
+    for number, (regency, case) in enumerate(plans):
+        plan = ActionPlan.objects.create(
             event=event,
             regency=regency,
             case=case,
             commitment=f"Mereplikasi {case.title.split(':')[0]} dalam tahun anggaran berikutnya.",
             target_date=event.start.date() + timedelta(days=180),
         )
+        if number == 0:
+            try:
+                open_replication_for_plan(plan=plan, user=None)
+            except SetupError:
+                continue
+            opened += 1
+    return opened
 
 
-def _registrations(event, number, registered, attended) -> int:
+def _registrations(event, number, registered, attended, *, now) -> int:
+    """Registrations made before the event and before now (first come, first served),
+    confirmed up to the capacity; the first `attended` of them checked in."""
     members = list(event.hub.members.order_by("code")) if event.hub else []
+    # The last one registered three days before the event, or before today for an upcoming
+    # one; the others a few minutes apart before that.
+    last = min(event.start, now) - timedelta(days=3)
     rows = []
     for index in range(registered):
         regency = members[(index + number) % len(members)] if members else None
         name = f"{PEOPLE[index % len(PEOPLE)]} Santoso {index + 1}"
+        created = last - timedelta(minutes=7 * (registered - 1 - index))
         rows.append(
             Registration(
                 event=event,
@@ -322,7 +423,8 @@ def _registrations(event, number, registered, attended) -> int:
                 status=Registration.Status.CONFIRMED
                 if index < event.capacity
                 else Registration.Status.WAITLISTED,
-                created_at=event.start - timedelta(days=20, minutes=-index),
+                created_at=created,
+                status_changed_at=created,
                 attended=index < attended,
                 checked_in_at=event.start + timedelta(minutes=index % 30)
                 if index < attended

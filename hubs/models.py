@@ -3,7 +3,6 @@
 Codes are Kemendagri codes kept as strings ("35.10", never 35.1).
 """
 
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -24,6 +23,7 @@ from wagtail.search import index
 from jipp.models import BilingualPage
 
 from . import timezones
+from .forms import EventPageForm
 
 
 class Province(index.Indexed, models.Model):
@@ -356,6 +356,7 @@ class EventPage(RoutablePageMixin, BilingualPage):
         ),
     ]
 
+    base_form_class = EventPageForm
     parent_page_types = ["hubs.HubPage"]
     subpage_types = []
 
@@ -535,9 +536,6 @@ class Registration(models.Model):
     def save(self, *args, **kwargs):
         self.email_key = self.email.strip().lower()
         super().save(*args, **kwargs)
-
-
-REGISTRATION_RATE_WINDOW = timedelta(minutes=1)
 
 
 class ActionPlan(models.Model):

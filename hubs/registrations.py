@@ -157,6 +157,26 @@ def promote(*, registration: Registration) -> Registration:
     return _confirm_from_waitlist(registration)
 
 
+@transaction.atomic
+def toggle_attendance(*, registration: Registration) -> Registration:
+    """A facilitator marks a confirmed registrant present (check-in), or takes it back.
+    Only confirmed people can be marked present: a waitlisted or cancelled registration is
+    refused (RegistrationRefused); taking a mark back is always allowed."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not registration.attended and registration.status != Registration.Status.CONFIRMED:
+        raise RegistrationRefused(
+            _(
+                "%(name)s tidak dapat ditandai hadir: hanya pendaftar terkonfirmasi yang "
+                "dapat ditandai hadir (status sekarang: %(status)s)."
+            )
+            % {"name": registration.name, "status": registration.get_status_display()}
+        )
+    registration.attended = not registration.attended
+    registration.checked_in_at = timezone.now() if registration.attended else None
+    registration.save(update_fields=["attended", "checked_in_at"])
+    return registration
+
+
 def cancel_token(registration: Registration) -> str:
     """A signed token for the cancellation link, in the characters of a page path segment
     (Wagtail serves only `[\\w-]` segments; a signature's ":" is not one of them)."""

@@ -23,10 +23,8 @@ def hubs_with_member_counts():
 def events_matching(filters: dict):
     """Live, public events for listing filters (see hubs.views.parse_event_filters)."""
     from calendar import monthrange
-    from datetime import datetime, time
-    from zoneinfo import ZoneInfo
+    from datetime import datetime, time, timedelta
 
-    from django.conf import settings
     from django.utils import timezone
 
     from .models import EventPage, HubPage
@@ -44,12 +42,16 @@ def events_matching(filters: dict):
         events = events.filter(venue_regency__isnull=True)
     elif filters["mode"] == "offline":
         events = events.filter(venue_regency__isnull=False)
+    month = None
     if filters["month"]:
+        # The month in each event's own zone: a 00.30 WITA event on the 1st is in that month
+        # (though it is still the previous month in WIB). The database narrows to the month
+        # give or take a day, which covers every zone; each event's days decide.
         first = filters["month"]
-        zone = ZoneInfo(settings.TIME_ZONE)
-        last_day = monthrange(first.year, first.month)[1]
-        start = datetime.combine(first, time.min, zone)
-        end = datetime.combine(first.replace(day=last_day), time.max, zone)
+        last = first.replace(day=monthrange(first.year, first.month)[1])
+        month = (first, last)
+        start = datetime.combine(first - timedelta(days=1), time.min, UTC)
+        end = datetime.combine(last + timedelta(days=1), time.max, UTC)
         events = events.filter(start__lte=end, end__gte=start)
     now = timezone.now()
     if filters["when"] == "upcoming":
@@ -58,6 +60,9 @@ def events_matching(filters: dict):
         events = events.filter(end__lt=now).order_by("-start", "pk")
     else:
         events = events.order_by("start", "pk")
+    if month:
+        first, last = month
+        return [e for e in events if e.local_start.date() <= last and e.local_end.date() >= first]
     return list(events)
 
 

@@ -24,26 +24,46 @@ from .registrations import (
     registration_for_token,
 )
 
-RATE_LIMIT = 10  # registration attempts per IP address per minute
+RATE_LIMIT = 10  # registration attempts per IP address in any 60 seconds
+RATE_WINDOW = 60  # seconds
 
 
 def client_ip(request) -> str:
+    """The client's address: REMOTE_ADDR, or behind a proxy the header CLIENT_IP_HEADER names.
+
+    A list such as X-Forwarded-For ("client, proxy 1, ...") is read from the right: each proxy
+    appends the address it received the request from, so the right-most entry is the one our
+    trusted proxy wrote, while everything to its left came from the client, who can forge it.
+    """
     header = getattr(settings, "CLIENT_IP_HEADER", "")
     if header and request.META.get(header):
-        return request.META[header].split(",")[0].strip()
+        return request.META[header].split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
 
 
-def rate_limited(request, scope: str) -> bool:
-    """Count this request; True once an IP address made more than RATE_LIMIT in the minute."""
-    key = f"rate:{scope}:{client_ip(request)}:{timezone.now():%Y%m%d%H%M}"
-    cache.add(key, 0, timeout=90)
+def count_in_window(key: str, *, now: float, window: int = RATE_WINDOW) -> int:
+    """Count a hit on `key` at `now` (seconds since the epoch) and return the hits in the
+    `window` seconds up to and including now: a sliding window, not a calendar minute.
+
+    Hits are kept in per-second counters (`cache.incr`, atomic on LocMem and Redis) that
+    expire after the window, and summed with one `get_many`.
+    """
+    second = int(now)
+    bucket = f"{key}:{second}"
+    cache.add(bucket, 0, timeout=window + 5)
     try:
-        count = cache.incr(key)
+        cache.incr(bucket)
     except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=90)
-        count = 1
-    return count > RATE_LIMIT
+        cache.set(bucket, 1, timeout=window + 5)
+    buckets = [f"{key}:{s}" for s in range(second - window + 1, second + 1)]
+    return sum(cache.get_many(buckets).values())
+
+
+def rate_limited(request, scope: str) -> bool:
+    """Count this request; True once its IP address made more than RATE_LIMIT in the last
+    RATE_WINDOW seconds (refused requests count too, so a robot stays refused)."""
+    key = f"rate:{scope}:{client_ip(request)}"
+    return count_in_window(key, now=timezone.now().timestamp()) > RATE_LIMIT
 
 
 # --- Event pages -------------------------------------------------------------------------------

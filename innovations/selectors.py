@@ -314,7 +314,11 @@ def hub_dashboard(hub: Hub) -> HubDashboard:
                 (
                     event,
                     registrations.filter(status=Registration.Status.CONFIRMED).count(),
-                    registrations.filter(attended=True).count(),
+                    # Only confirmed people attend: a check-in left on a registration that
+                    # was cancelled later does not count.
+                    registrations.filter(
+                        status=Registration.Status.CONFIRMED, attended=True
+                    ).count(),
                 )
             )
     return HubDashboard(

@@ -23,6 +23,20 @@ def event_time(event, value=None):
 
 
 @register.filter
+def event_moment(event, value=None):
+    """ "Senin, 7 Desember 2026, 09.00 WITA": a day and time (the start, or the given
+    datetime, such as the registration deadline) in the event's zone."""
+    moment = _local(event, value or event.start)
+    return f"{formats.date_format(moment, 'l, j F Y')}, {event_time(event, moment)}"
+
+
+@register.filter
+def event_iso(event, value=None):
+    """The start (or the given datetime) as ISO 8601 with the venue's offset, for <time>."""
+    return _local(event, value or event.start).isoformat()
+
+
+@register.filter
 def event_when(event):
     """The event's day(s) and hours in its own time zone."""
     start, end = _local(event, event.start), _local(event, event.end)

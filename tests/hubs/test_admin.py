@@ -1,11 +1,17 @@
-"""Reference data in the admin: searchable, filterable, choosable; read-only for non-admins."""
+"""Reference data in the admin: searchable, filterable, choosable; read-only for non-admins.
+Events are edited in their venue's time zone."""
+
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from hubs.models import Regency
+from hubs.models import EventPage, Regency
 from innovations.models import Sector
+from tests.factories.hubs import EventPageFactory, hub_page
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +121,134 @@ def test_superuser_can_correct_a_regency_name(superuser_client):
         },
     )
     assert response.status_code == 302
+
+
+# --- Event times in the admin: wall-clock time at the venue -----------------------------------
+
+
+def _shown(html, name):
+    """The value the edit form's `name` input shows."""
+    match = re.search(rf'<input[^>]*name="{name}"[^>]*>', html)
+    assert match, name
+    value = re.search(r'value="([^"]*)"', match.group(0))
+    return value.group(1) if value else ""
+
+
+def _event_post(event, **changes):
+    """The edit form's POST for `event`, publishing; `changes` replace field values."""
+    fields = {
+        "title": event.title,
+        "slug": event.slug,
+        "title_en": "",
+        "intro": rich_text(""),
+        "intro_en": rich_text(""),
+        "body": streamfield([]),
+        "body_en": streamfield([]),
+        "kind": event.kind,
+        "start": "",
+        "end": "",
+        "venue_regency": event.venue_regency_id or "",
+        "venue_name": event.venue_name,
+        "venue_address": "",
+        "online_url": event.online_url,
+        "agenda": streamfield([]),
+        "speakers": "",
+        "featured_cases": inline_formset([]),
+        "materials": inline_formset([]),
+        "outcome": "",
+        "capacity": str(event.capacity),
+        "registration_opens": "",
+        "registration_closes": "",
+        "ask_position": "on",
+        "ask_phone": "on",
+        "seo_title": "",
+        "search_description": "",
+        "go_live_at": "",
+        "expire_at": "",
+        "comments": inline_formset([]),
+        "action-publish": "action-publish",
+    }
+    fields.update(changes)
+    return nested_form_data(fields)
+
+
+ADMIN_ZONES = [
+    ("73.71", "sulawesi-selatan", 8, "WITA"),  # Kota Makassar
+    ("91.71", "sulawesi-selatan", 9, "WIT"),  # Kota Jayapura
+    ("35.78", "jawa-timur", 7, "WIB"),  # Kota Surabaya
+]
+
+
+@pytest.mark.parametrize(("regency", "hub", "offset", "abbreviation"), ADMIN_ZONES)
+def test_the_event_form_shows_and_reads_venue_time(
+    superuser_client, home_page, regency, hub, offset, abbreviation
+):
+    def local(day, hour, minute=0):
+        """`hour`:`minute` on a day of 2030 at the venue, as UTC."""
+        month, day = day
+        return datetime(2030, month, day, hour, minute, tzinfo=UTC) - timedelta(hours=offset)
+
+    event = EventPageFactory(
+        parent=hub_page(hub, home_page),
+        venue_regency=Regency.objects.get(code=regency),
+        start=local((3, 4), 9),
+        end=local((3, 4), 12),
+        registration_closes=local((3, 4), 8),
+    )
+    url = f"/admin/pages/{event.pk}/edit/"
+    html = superuser_client.get(url).content.decode()
+    assert _shown(html, "start") == "2030-03-04 09:00"
+    assert _shown(html, "end") == "2030-03-04 12:00"
+    assert _shown(html, "registration_closes") == "2030-03-04 08:00"
+    assert f"Zona acara ini: {abbreviation}." in html
+    assert "WIB, WITA atau WIT" in html
+
+    response = superuser_client.post(
+        url,
+        _event_post(
+            event,
+            start="2030-05-06 09:00",
+            end="2030-05-06 11:30",
+            registration_opens="2030-04-01 08:00",
+            registration_closes="2030-05-05 17:00",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    event = EventPage.objects.get(pk=event.pk)
+    assert event.start == local((5, 6), 9)
+    assert event.end == local((5, 6), 11, 30)
+    assert event.registration_opens == local((4, 1), 8)
+    assert event.registration_closes == local((5, 5), 17)
+    page = superuser_client.get(event.url).content.decode()
+    assert f"09.00 {abbreviation}" in page
+
+
+def test_a_venue_changed_in_the_same_submission_gives_its_zone(superuser_client, home_page):
+    event = EventPageFactory(
+        parent=hub_page("sulawesi-selatan", home_page),
+        venue_regency=Regency.objects.get(code="35.78"),  # Surabaya, WIB
+    )
+    makassar = Regency.objects.get(code="73.71")
+    response = superuser_client.post(
+        f"/admin/pages/{event.pk}/edit/",
+        _event_post(
+            event, venue_regency=makassar.pk, start="2030-05-06 09:00", end="2030-05-06 12:00"
+        ),
+    )
+    assert response.status_code == 302
+    assert EventPage.objects.get(pk=event.pk).start == datetime(2030, 5, 6, 1, tzinfo=UTC)
+
+
+def test_an_online_event_is_edited_in_its_hubs_zone(superuser_client, home_page):
+    event = EventPageFactory(
+        parent=hub_page("sulawesi-selatan", home_page),  # Makassar: WITA
+        venue_regency=None,
+        online_url="https://meet.example.go.id/ngulik",
+    )
+    url = f"/admin/pages/{event.pk}/edit/"
+    assert "Zona acara ini: WITA." in superuser_client.get(url).content.decode()
+    response = superuser_client.post(
+        url, _event_post(event, start="2030-05-06 09:00", end="2030-05-06 12:00")
+    )
+    assert response.status_code == 302
+    assert EventPage.objects.get(pk=event.pk).start == datetime(2030, 5, 6, 1, tzinfo=UTC)

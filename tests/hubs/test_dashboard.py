@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -32,7 +33,13 @@ def known(library):
     event = EventPageFactory(parent=page, title="Lokakarya Selesai", start=start,
                              end=start + timedelta(hours=3))  # fmt: skip
     for n, (status, attended) in enumerate(
-        [("confirmed", True), ("confirmed", True), ("confirmed", False), ("waitlisted", False)]
+        [
+            ("confirmed", True),
+            ("confirmed", True),
+            ("confirmed", False),
+            ("waitlisted", False),
+            ("cancelled", True),  # checked in, then cancelled: not an attendee
+        ]
     ):
         Registration.objects.create(
             event=event, name=f"P{n}", email=f"p{n}@x.go.id", organisation="X",
@@ -60,4 +67,51 @@ def test_dashboard_numbers_on_the_page_and_in_the_csv(client, known):
     events = [(label, v, w) for s, label, v, w in rows if s == "event_confirmed_attended"]
     assert events == [("Lokakarya Selesai", "3", "2")]
     assert '<th scope="row">Kota Makassar</th><td>2</td>' in html
-    assert html.count('<rect x="230"') == 24 + 3  # a bar per member and per sector
+    members_chart = {title: width for title, width, _ in chart_bars(html, "members-chart-heading")}
+    assert len(members_chart) == 24  # a bar per member
+    assert members_chart["Kota Makassar: 2"] == 2 * members_chart["Kabupaten Gowa: 1"] > 0
+    assert len(chart_bars(html, "sectors-chart-heading")) == 3  # and per sector
+
+
+BAR = re.compile(
+    r"<title>([^<]*)</title>\s*"  # the bar's tooltip
+    r"(?:<text[^>]*>[^<]*</text>\s*)?"  # its label, in the one-series charts
+    r'<rect [^>]*width="([\d.]+)"[^>]*></rect>\s*'  # SVG numbers: 92.5, never 92,5
+    r"<text[^>]*>(\d+)</text>"  # the value shown
+)
+
+
+def chart_bars(html, labelled_by):
+    """(tooltip, bar width, value shown) for each bar of the SVG chart labelled `labelled_by`."""
+    match = re.search(
+        rf'<svg role="img" aria-labelledby="{labelled_by}[^"]*"(.*?)</svg>', html, re.S
+    )
+    assert match, labelled_by
+    return [(title, float(width), int(value)) for title, width, value in BAR.findall(match[1])]
+
+
+def test_replications_and_events_are_charts_with_the_known_numbers(client, known):
+    html = client.get(known.url).content.decode()
+    replications = chart_bars(html, "replications-chart-title")
+    assert [(title, value) for title, _width, value in replications] == [
+        ("2024 · Masuk: 0", 0),
+        ("2024 · Keluar: 1", 1),
+        ("2025 · Masuk: 2", 2),
+        ("2025 · Keluar: 0", 0),
+    ]
+    widths = [width for _title, width, _value in replications]
+    assert widths[2] > 0 and widths[0] == widths[3] == 0
+    assert widths[1] == pytest.approx(widths[2] / 2, abs=0.1)  # one scale: 1 is half of 2
+    events = chart_bars(html, "events-chart-title")
+    assert [(title, value) for title, _width, value in events] == [
+        ("Lokakarya Selesai · Terkonfirmasi: 3", 3),
+        ("Lokakarya Selesai · Hadir: 2", 2),
+    ]
+    assert events[1][1] == pytest.approx(events[0][1] * 2 / 3, abs=0.1)
+    for chart in ("replications-chart", "events-chart"):
+        # Accessible: an image with a name and a description; the numbers stay in a table.
+        assert f'aria-labelledby="{chart}-title {chart}-desc"' in html
+        assert f'<title id="{chart}-title">' in html
+        assert f'<desc id="{chart}-desc">' in html
+    assert '<th scope="row">2025</th><td>2</td><td>0</td>' in html
+    assert "<script" not in html.split('id="dashboard-heading"')[1].split("</section>")[0]

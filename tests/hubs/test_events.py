@@ -1,5 +1,8 @@
 """Event pages, registration rules, time zones, calendars and attendee privacy."""
 
+import csv
+import io
+import re
 from datetime import UTC, datetime, timedelta
 from smtplib import SMTPServerDisconnected
 
@@ -12,7 +15,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from hubs.models import Hub, Regency, Registration
-from innovations.services import create_hub
+from hubs.views import RATE_LIMIT, count_in_window
+from innovations.services import NATIONAL_GROUP, create_hub, ensure_national_moderation
 from tests.factories.hubs import EventIndexPageFactory, EventPageFactory, hub_page
 
 pytestmark = pytest.mark.django_db
@@ -72,10 +76,20 @@ def test_nine_o_clock_local_everywhere(client, home_page, regency, hub, offset, 
         end=at(7, 12, offset),
     )
     shown = f"09.00 {abbreviation}"
-    assert shown in client.get(event.url).content.decode()
-    assert shown in client.get("/agenda/").content.decode()
+    page = client.get(event.url).content.decode()
+    assert shown in page
+    assert re.search(rf"Pendaftaran ditutup [^<]*, {shown}\.", page)  # the deadline too
+    listing = client.get("/agenda/").content.decode()
+    assert shown in listing
     client.post(event.url, form())
-    assert shown in mail.outbox[-1].body
+    body = mail.outbox[-1].body
+    assert shown in body
+    if abbreviation != "WIB":
+        # The same moment on the site's clock (WIB) is nowhere, in any notation.
+        wib = f"{9 - (offset - 7):02d}"
+        wrong = re.compile(rf"(?<![+\d]){wib}[.:]00")  # not a UTC offset such as +08:00
+        for text in (page, listing, body):
+            assert not wrong.search(text), wrong.search(text)
     calendar = icalendar.Calendar.from_ical(client.get(event.url + "kalender.ics").content)
     (item,) = calendar.walk("VEVENT")
     assert item["DTSTART"].dt.astimezone(UTC).hour == 9 - offset
@@ -172,6 +186,39 @@ def test_the_eleventh_registration_a_minute_from_one_address_gets_429(client, ho
     assert other.status_code == 200
 
 
+def test_the_rate_limit_is_a_sliding_window_of_sixty_seconds():
+    """The clock is passed in: no waiting, no dependence on when the test runs."""
+    key = "rate:test:10.1.2.3"
+    # Ten hits in the last second of a calendar minute, then more in the next one: refused.
+    counts = [count_in_window(key, now=1_000_019.0 + n / 10) for n in range(RATE_LIMIT)]
+    assert counts == list(range(1, RATE_LIMIT + 1))
+    assert count_in_window(key, now=1_000_021.0) == RATE_LIMIT + 1  # the next minute
+    assert count_in_window(key, now=1_000_078.9) == RATE_LIMIT + 2  # 59 s later
+    # The window moves by the second: at 60 s the first ten have left it.
+    assert count_in_window(key, now=1_000_079.0) == 3
+    assert count_in_window("rate:test:10.1.2.4", now=1_000_080.0) == 1  # per address
+
+
+def test_behind_a_proxy_the_right_most_forwarded_address_counts(client, home_page, settings):
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    event = EventPageFactory(parent=hub_page("jawa-timur", home_page), capacity=50)
+    statuses = [
+        client.post(
+            event.url,
+            form(f"p{n}@surabaya.go.id"),
+            # A robot makes up a new left-most address each time; the proxy appends the one
+            # it saw.
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.7",
+        ).status_code
+        for n in range(RATE_LIMIT + 1)
+    ]
+    assert statuses == [200] * RATE_LIMIT + [429]
+    other = client.post(
+        event.url, form("q@surabaya.go.id"), HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.8"
+    )
+    assert other.status_code == 200
+
+
 def test_the_signed_link_cancels_and_promotes_the_first_waiting(client, home_page):
     event = EventPageFactory(parent=hub_page("sulawesi-selatan", home_page), capacity=1)
     for email in ("a@x.go.id", "b@x.go.id", "c@x.go.id"):
@@ -222,29 +269,117 @@ def test_calendars_follow_the_filters(client, home_page):
 
 def test_attendees_are_for_the_hub_facilitators_and_admins(client, library, django_user_model):
     home_page = library.get_parent()
-    event = EventPageFactory(parent=hub_page("jawa-timur", home_page))
+    event = EventPageFactory(parent=hub_page("jawa-timur", home_page), capacity=1)
     client.post(event.url, form())
+    client.post(event.url, form("antri@surabaya.go.id"))  # waitlisted
     client.logout()
+    confirmed, waiting = Registration.objects.order_by("pk")
     jatim, sulsel = create_hub(slug="jawa-timur").group, create_hub(slug="sulawesi-selatan").group
+    ensure_national_moderation()
     own = django_user_model.objects.create_user("fasil-jatim", password="x")
     own.groups.add(jatim)
     other = django_user_model.objects.create_user("fasil-sulsel", password="x")
     other.groups.add(sulsel)
+    national = django_user_model.objects.create_user("admin-nasional", password="x")
+    national.groups.add(Group.objects.get(name=NATIONAL_GROUP))
+    superuser = django_user_model.objects.create_superuser("root", "r@x.go.id", "x")
     urls = [f"/admin/acara/{event.pk}/pendaftar/", f"/admin/acara/{event.pk}/pendaftar.csv"]
-    for url in urls:
-        anonymous = client.get(url)
-        assert anonymous.status_code == 302
-        assert anonymous["Location"].startswith("/admin/login/")
+    actions = [
+        (confirmed, "check_in"),
+        (waiting, "promote"),
+        (confirmed, "cancel"),
+    ]
+
+    def refused_everything():
+        for url in urls:
+            response = client.get(url)  # Wagtail's admin answers "no permission" with a redirect
+            assert response.status_code in (302, 403), url
+            assert "siti@makassarkota.go.id" not in response.content.decode()
+        for registration, action in actions:
+            url = f"/admin/acara/{event.pk}/pendaftar/{registration.pk}/"
+            response = client.post(url, {"action": action})
+            assert response.status_code in (302, 403), action
+            assert response.get("Location", "") != f"/admin/acara/{event.pk}/pendaftar/"
+        states = list(Registration.objects.order_by("pk").values_list("status", "attended"))
+        assert states == [("confirmed", False), ("waitlisted", False)]
+
+    refused_everything()  # anonymous
+    assert client.get(urls[0])["Location"].startswith("/admin/login/")
     client.force_login(other)
-    for url in urls:
-        refused = client.get(url)  # Wagtail's admin answers "no permission" with a redirect
-        assert refused.status_code in (302, 403)
-        assert "siti@makassarkota.go.id" not in refused.content.decode()
-    client.force_login(own)
-    assert "siti@makassarkota.go.id" in client.get(urls[0]).content.decode()
-    assert "siti@makassarkota.go.id" in client.get(urls[1]).content.decode()
+    refused_everything()
+    for user in (own, national, superuser):
+        client.force_login(user)
+        assert "siti@makassarkota.go.id" in client.get(urls[0]).content.decode(), user
+        assert "siti@makassarkota.go.id" in client.get(urls[1]).content.decode(), user
     assert Group.objects.filter(name__startswith="Fasilitator").count() == 2
     assert Hub.objects.get(slug="jawa-timur").facilitator_group == jatim
+
+    # A national admin can act, too.
+    client.force_login(national)
+    client.post(f"{urls[0]}{confirmed.pk}/", {"action": "check_in"})
+    confirmed.refresh_from_db()
+    assert confirmed.attended
+
+
+def test_only_confirmed_registrants_can_be_checked_in(client, library, django_user_model):
+    home_page = library.get_parent()
+    event = EventPageFactory(parent=hub_page("jawa-timur", home_page), capacity=1)
+    for email in ("a@x.go.id", "b@x.go.id", "c@x.go.id"):
+        client.post(event.url, form(email))
+    first, waiting, leaving = Registration.objects.order_by("pk")
+    facilitator = django_user_model.objects.create_user("fasil", password="x")
+    facilitator.groups.add(create_hub(slug="jawa-timur").group)
+    client.force_login(facilitator)
+    base = f"/admin/acara/{event.pk}/pendaftar/"
+    client.post(f"{base}{leaving.pk}/", {"action": "cancel"})
+    for registration in (waiting, leaving):
+        response = client.post(f"{base}{registration.pk}/", {"action": "check_in"}, follow=True)
+        registration.refresh_from_db()
+        assert not registration.attended
+        assert registration.checked_in_at is None
+        assert "hanya pendaftar terkonfirmasi yang dapat ditandai hadir" in (
+            response.content.decode()
+        )
+    client.post(f"{base}{first.pk}/", {"action": "check_in"})
+    first.refresh_from_db()
+    assert first.attended
+    # A check-in that a later cancellation leaves behind is not counted as attendance.
+    client.post(f"{base}{first.pk}/", {"action": "cancel"})
+    listing = client.get(base).content.decode()
+    assert "hadir 0" in listing
+    assert "Instansi yang hadir" not in listing
+
+
+def test_the_attendee_csv_neutralises_formulas(client, library, django_user_model):
+    home_page = library.get_parent()
+    event = EventPageFactory(parent=hub_page("jawa-timur", home_page), capacity=10)
+    client.post(
+        event.url,
+        form(
+            "=cmd@x.go.id",
+            name='=HYPERLINK("http://evil.example","klik")',
+            organisation="+SUM(1,2)",
+            position="@SUM(A1)",
+            phone="-1 234",
+        ),
+    )
+    client.post(event.url, form("b@x.go.id", name="\t=1+1", organisation="Dinas Kesehatan"))
+    assert Registration.objects.count() == 2
+    facilitator = django_user_model.objects.create_user("fasil", password="x")
+    facilitator.groups.add(create_hub(slug="jawa-timur").group)
+    client.force_login(facilitator)
+    content = client.get(f"/admin/acara/{event.pk}/pendaftar.csv").content.decode()
+    first, second = csv.DictReader(io.StringIO(content))
+    assert first["name"] == '\'=HYPERLINK("http://evil.example","klik")'
+    assert first["email"] == "'=cmd@x.go.id"
+    assert first["organisation"] == "'+SUM(1,2)"
+    assert first["position"] == "'@SUM(A1)"
+    assert first["phone"] == "'-1 234"
+    assert second["organisation"] == "Dinas Kesehatan"  # ordinary text is left as typed
+    assert second["email"] == "b@x.go.id"
+    for row in (first, second):
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
 
 
 def test_an_action_plan_opens_a_replication_in_the_ledger(client, library, django_user_model):
@@ -307,6 +442,38 @@ def test_facilitators_check_in_and_promote_from_the_admin(client, library, djang
     listing = client.get(base).content.decode()
     assert "hadir 1" in listing
     assert "Bagian Organisasi" in listing  # the organisations that attended
+
+
+def test_the_month_filter_uses_each_events_own_zone(client, home_page):
+    EventIndexPageFactory(parent=home_page)
+    early = datetime(2030, 12, 1, 0, 30, tzinfo=UTC) - timedelta(hours=8)  # 00.30 WITA, 1 Dec
+    EventPageFactory(  # still 30 November in WIB (23.30)
+        parent=hub_page("sulawesi-selatan", home_page),
+        title="Rapat Pagi Makassar",
+        start=early,
+        end=early + timedelta(hours=2),
+    )
+    late = datetime(2030, 11, 30, 23, 0, tzinfo=UTC) - timedelta(hours=7)  # 23.00 WIB, 30 Nov
+    EventPageFactory(
+        parent=hub_page("jawa-timur", home_page),
+        title="Malam Surabaya",
+        venue_regency=Regency.objects.get(code="35.78"),
+        start=late,
+        end=late + timedelta(minutes=50),
+    )
+    december = client.get("/agenda/?month=2030-12").content.decode()
+    november = client.get("/agenda/?month=2030-11").content.decode()
+    assert "Rapat Pagi Makassar" in december
+    assert "Rapat Pagi Makassar" not in november
+    assert "Malam Surabaya" in november
+    assert "Malam Surabaya" not in december
+
+    def titles(url):
+        calendar = icalendar.Calendar.from_ical(client.get(url).content)
+        return sorted(str(item["SUMMARY"]) for item in calendar.walk("VEVENT"))
+
+    assert titles("/agenda/agenda.ics?month=2030-12") == ["Rapat Pagi Makassar"]
+    assert titles("/agenda/agenda.ics?month=2030-11") == ["Malam Surabaya"]
 
 
 def test_rss_lists_upcoming_events_only(client, home_page):
