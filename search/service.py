@@ -33,7 +33,17 @@ BATCH = 500
 
 
 class EngineUnavailable(Exception):
-    """The engine cannot be reached (Elasticsearch down, say)."""
+    """The engine cannot be reached (Elasticsearch down, say). `skipped`: it was not even
+    asked, because it failed moments ago (logged quietly: the failure itself was logged)."""
+
+    def __init__(self, message, *, skipped=False):
+        super().__init__(message)
+        self.skipped = skipped
+
+
+def _log_unavailable(what: str, error: EngineUnavailable) -> None:
+    level = logging.DEBUG if error.skipped else logging.WARNING
+    logger.log(level, "Elasticsearch unavailable %s: %s", what, error)
 
 
 @cache
@@ -67,7 +77,7 @@ def search(query: SearchQuery) -> SearchResults:
         try:
             return elastic.search(query)
         except EngineUnavailable as error:
-            logger.warning("Elasticsearch unavailable, answering from the database: %s", error)
+            _log_unavailable("for a search, answering from the database", error)
             results = database_engine().search(query)
             results.notice = _(
                 "Mesin pencarian Elasticsearch tidak dapat dihubungi; hasil ini dari mesin "
@@ -85,7 +95,7 @@ def similar_cases(page: InnovationPage, limit: int = 5) -> list[InnovationPage]:
         try:
             ids = elastic.similar(page.pk, limit)
         except EngineUnavailable as error:
-            logger.warning("Elasticsearch unavailable for more-like-this: %s", error)
+            _log_unavailable("for more-like-this", error)
     if ids is None:
         ids = database_engine().similar(page.pk, limit)
     pages = InnovationPage.objects.live().public().filter(pk__in=ids).select_related("regency")
@@ -99,7 +109,7 @@ def suggest(text: str, limit: int = 8) -> list[dict]:
         try:
             return elastic.suggest(text, limit)
         except EngineUnavailable as error:
-            logger.warning("Elasticsearch unavailable for suggestions: %s", error)
+            _log_unavailable("for suggestions", error)
     return database_engine().suggest(text, limit)
 
 

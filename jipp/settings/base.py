@@ -38,6 +38,11 @@ ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 # Index names carry an environment prefix, so several sites can share one cluster.
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="jipp-dev")
 ELASTICSEARCH_REPLICAS = env.int("ELASTICSEARCH_REPLICAS", default=0)
+# Seconds: writes and rebuilds; reads (searches, similar cases, suggestions), which fall back to
+# the database engine; and how long a process sends no read after Elasticsearch failed.
+ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=5)
+ELASTICSEARCH_READ_TIMEOUT = env.float("ELASTICSEARCH_READ_TIMEOUT", default=2)
+ELASTICSEARCH_RETRY_AFTER = env.float("ELASTICSEARCH_RETRY_AFTER", default=30)
 REDIS_URL = env.str("REDIS_URL", default="")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "static_collected")

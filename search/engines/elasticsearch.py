@@ -5,13 +5,28 @@
   `synonym_graph`, acronyms kept from the stemmer, Elasticsearch's Indonesian stemmer. Every
   text field has a `.joined` subfield whose char filter removes hyphens inside words, so
   "KTP-el" matches as "ktp el" and as "ktpel".
+- Which cases match is decided on two combined fields that every text field is copied to
+  (`combined`, and `combined_joined` with hyphens joined), so the words of a query may be
+  spread over several fields ("sampah surabaya": "sampah" in the title, "surabaya" only in
+  the place names). As on the database engine, all of one or two words must match, then
+  ceil(60%) of them: Elasticsearch's "2<-40%" is n - floor(0.4 n) = ceil(0.6 n). The
+  weighted per-field `multi_match` only ranks. (`cross_fields` is no alternative: it does not
+  take `fuzziness`, applies minimum_should_match per analyzer group, and mixes badly with
+  multi-word synonyms.)
 - The index is reached through an alias `<prefix>-innovations`. `rebuild` creates a new
   index named after a hash of its settings and mappings, fills it, then swaps the alias in
   one atomic call: searches never see a half-built index.
+- Reads (search, similar cases, suggestions) have a shorter timeout than writes, and after
+  Elasticsearch failed (unreachable, 5xx, the alias missing) this process sends it no read
+  for `ELASTICSEARCH_RETRY_AFTER` seconds: the service answers from the database engine at
+  once instead of waiting for a timeout on every request. A successful write or rebuild
+  ends that pause.
 """
 
 import hashlib
 import json
+import threading
+import time
 from collections import Counter
 from functools import cache
 
@@ -19,7 +34,7 @@ from django.conf import settings
 from django.utils import timezone
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout, TransportError
-from elasticsearch import ApiError, Elasticsearch
+from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch.helpers import BulkIndexError, bulk
 from elasticsearch_dsl import (
     Completion,
@@ -54,8 +69,14 @@ from .labels import facet_values
 
 TEXT_FIELDS = tuple(FIELD_WEIGHTS)
 JOINED_FIELDS = ("title", "keywords", "summary", "body")
+# Every text field is copied to these two; a query must match enough of its words in them.
+COMBINED_FIELD, COMBINED_JOINED_FIELD = "combined", "combined_joined"
 HIGHLIGHT_FIELDS = {"title": 0, "summary": 2, "body": 3}  # fragments per field (0 = whole)
 FACET_SIZE = 100
+# Words a case must match, as the database engine's `minimum_should_match`: all of one or two,
+# then n - floor(40% of n) = ceil(60% of n).
+MINIMUM_SHOULD_MATCH = "2<-40%"
+TIE_BREAKER = 0.3  # ranking: words matched in other fields than the best one count too
 
 
 # --- Analysis and mapping ---------------------------------------------------------------------
@@ -107,15 +128,27 @@ def _text(name):
     options = {"fields": fields} if fields else {}
     if name == "body":  # the longest field: highlight from stored offsets
         options["term_vector"] = "with_positions_offsets"
-    return Text(analyzer=a["index"], search_analyzer=a["search"], copy_to="spelling", **options)
+    return Text(
+        analyzer=a["index"],
+        search_analyzer=a["search"],
+        copy_to=["spelling", COMBINED_FIELD, COMBINED_JOINED_FIELD],
+        **options,
+    )
 
 
 @cache
 def case_document_class():
     """The elasticsearch-dsl Document of a case (built once the analysis files are read)."""
+    a = analyzers()
     attributes = {name: _text(name) for name in TEXT_FIELDS}
     attributes.update(
         {
+            # Top-level fields, not subfields of one another: copy_to copies a value, it does
+            # not chain, so each is filled from the text fields themselves.
+            COMBINED_FIELD: Text(analyzer=a["index"], search_analyzer=a["search"]),
+            COMBINED_JOINED_FIELD: Text(
+                analyzer=a["joined_index"], search_analyzer=a["joined_search"]
+            ),
             "spelling": Text(analyzer=analyzers()["plain"]),
             "title_suggest": Completion(analyzer=analyzers()["plain"]),
             "slug": Keyword(),
@@ -180,6 +213,9 @@ def _suffixes(title: str, limit: int = 12) -> list[str]:
 # --- Query ------------------------------------------------------------------------------------
 
 
+FUZZY = {"analyzer": "jipp_index", "fuzziness": "AUTO", "prefix_length": 1}
+
+
 class CaseSearch(FacetedSearch):
     fields = [f"{name}^{weight:g}" for name, weight in FIELD_WEIGHTS.items()] + [
         f"{name}.joined^{FIELD_WEIGHTS[name]:g}" for name in JOINED_FIELDS
@@ -212,25 +248,39 @@ class CaseSearch(FacetedSearch):
         return search.source(["slug", "title", "summary", "data"])
 
     def query(self, search, query):
-        """Synonym-aware words (most of them must match) or, for typos, fuzzy words."""
+        """Which cases match: enough of the words (synonym-aware, hyphenated words whole or
+        split, or with typos), counted across all text fields; how they rank: the same words
+        in the weighted fields."""
+        enough = {"query": query, "minimum_should_match": MINIMUM_SHOULD_MATCH}
+        required = Q(
+            "bool",
+            should=[
+                Q("match", **{COMBINED_FIELD: enough}),
+                Q("match", **{COMBINED_JOINED_FIELD: enough}),
+                # Typos: the words as typed, fuzzily, through the index analyzer (no synonyms).
+                Q("match", **{COMBINED_FIELD: {**enough, **FUZZY}}),
+            ],
+            minimum_should_match=1,
+        )
         exact = Q(
             "multi_match",
             query=query,
             fields=self.fields,
             type="best_fields",
-            minimum_should_match="2<60%",
+            tie_breaker=TIE_BREAKER,
         )
         fuzzy = Q(
             "multi_match",
             query=query,
             fields=[f"{name}^{weight:g}" for name, weight in FIELD_WEIGHTS.items()],
-            analyzer="jipp_index",
-            fuzziness="AUTO",
-            prefix_length=1,
-            minimum_should_match="2<60%",
+            type="best_fields",
+            tie_breaker=TIE_BREAKER,
             boost=0.5,
+            **FUZZY,
         )
-        return search.query(Q("bool", should=[exact, fuzzy], minimum_should_match=1))
+        # Should clauses only rank: the filter decides what matches.
+        ranked = Q("bool", filter=[required], should=[exact, fuzzy], minimum_should_match=0)
+        return search.query(ranked)
 
     def highlight(self, search):
         search = search.highlight_options(
@@ -245,30 +295,132 @@ class CaseSearch(FacetedSearch):
 
 UNAVAILABLE = (TransportConnectionError, ConnectionTimeout)
 
+# The read pause ("circuit breaker"), per cluster and alias: key -> (monotonic time of the
+# last failure, what failed). Module-level, so per process.
+_paused: dict[str, tuple[float, str]] = {}
+_paused_lock = threading.Lock()
+
+
+# When each index alias was last found to point at an index of the current version (the hash
+# of the analysis settings and mappings): checked again at most every VERSION_CHECK_EVERY s.
+_current_since: dict[str, float] = {}
+VERSION_CHECK_EVERY = 60
+
+
+def resume_reads() -> None:
+    """End every read pause in this process (a rebuild or write succeeded; tests)."""
+    with _paused_lock:
+        _paused.clear()
+        _current_since.clear()
+
+
+def _setting(name: str) -> float:
+    """ELASTICSEARCH_TIMEOUT, _READ_TIMEOUT or _RETRY_AFTER (seconds; jipp/settings/base.py)."""
+    return getattr(settings, name)
+
 
 class ElasticsearchEngine:
     name = "elasticsearch"
 
     def __init__(self, client: Elasticsearch, alias: str):
         self.client, self.alias = client, alias
+        nodes = sorted(str(node.base_url) for node in client.transport.node_pool.all())
+        self.key = f"{' '.join(nodes)} {alias}"
 
     @classmethod
     def for_url(cls, url: str) -> "ElasticsearchEngine":
         return _engine_for(url, settings.SEARCH_INDEX_PREFIX)
 
-    def _call(self, function, *args, **kwargs):
+    def _unavailable(self, message: str):
+        """An EngineUnavailable to raise; reads pause from now on."""
         from ..service import EngineUnavailable
 
+        with _paused_lock:
+            _paused[self.key] = (time.monotonic(), message)
+        return EngineUnavailable(message)
+
+    def _call(self, function, *args, **kwargs):
         try:
             return function(*args, **kwargs)
         except UNAVAILABLE as error:
-            raise EngineUnavailable(f"Elasticsearch unreachable: {error}") from error
+            raise self._unavailable(f"Elasticsearch unreachable: {error}") from error
         except ApiError as error:
             if error.meta.status >= 500:
-                raise EngineUnavailable(f"Elasticsearch error {error.meta.status}") from error
+                raise self._unavailable(f"Elasticsearch error {error.meta.status}") from error
             raise
         except TransportError as error:
-            raise EngineUnavailable(f"Elasticsearch transport error: {error}") from error
+            raise self._unavailable(f"Elasticsearch transport error: {error}") from error
+
+    def _read(self, body: dict) -> dict:
+        """A search request for reading: the read timeout, no retry, skipped while reads
+        pause, and a missing index or alias means "unavailable" (the database answers)."""
+        from ..service import EngineUnavailable
+
+        with _paused_lock:
+            failed_at, reason = _paused.get(self.key, (None, ""))
+        if failed_at is not None and (
+            time.monotonic() - failed_at < _setting("ELASTICSEARCH_RETRY_AFTER")
+        ):
+            raise EngineUnavailable(
+                f"Elasticsearch skipped after a recent failure: {reason}", skipped=True
+            )
+        client = self.client.options(
+            request_timeout=_setting("ELASTICSEARCH_READ_TIMEOUT"), max_retries=0
+        )
+        self._check_version(client)
+        try:
+            raw = self._call(client.search, index=self.alias, body=body)
+        except NotFoundError as error:
+            if error.error != "index_not_found_exception":
+                raise
+            raise self._unavailable(
+                f"Elasticsearch index {self.alias!r} does not exist: "
+                "run `manage.py search_index --rebuild`"
+            ) from error
+        return raw.body
+
+    def _succeeded(self):
+        with _paused_lock:
+            _paused.pop(self.key, None)
+
+    def live_indices(self, client=None) -> list[str]:
+        """The indices the alias points to (none if it does not exist)."""
+        client = client or self.client
+        try:
+            return sorted(self._call(client.indices.get_alias, name=self.alias).body)
+        except NotFoundError:
+            return []
+
+    def index_is_current(self, client=None) -> bool | None:
+        """Whether the alias points to an index built with this code's analysis settings and
+        mappings (None: there is no index). A change to the synonym, glossary or stop-word
+        files, or to the mapping, makes a new version that needs `search_index --rebuild`."""
+        live = self.live_indices(client)
+        if not live:
+            return None
+        return all(f"{self.alias}-{index_version()}-" in name for name in live)
+
+    def _check_version(self, client):
+        """Reads of an index of another version would go wrong (fields or analysis missing):
+        answer "unavailable" instead, so the database engine answers, and say why."""
+        with _paused_lock:
+            since = _current_since.get(self.key)
+        if since is not None and time.monotonic() - since < VERSION_CHECK_EVERY:
+            return
+        current = self.index_is_current(client)
+        if current is None:
+            raise self._unavailable(
+                f"Elasticsearch index {self.alias!r} does not exist: "
+                "run `manage.py search_index --rebuild`"
+            )
+        if not current:
+            raise self._unavailable(
+                f"Elasticsearch index {self.alias!r} was built with other analysis settings "
+                "or mappings (a synonym, glossary or stop-word file changed?): "
+                "run `manage.py search_index --rebuild`"
+            )
+        with _paused_lock:
+            _current_since[self.key] = time.monotonic()
 
     # Searching ---------------------------------------------------------------------------
 
@@ -278,8 +430,7 @@ class ElasticsearchEngine:
 
     def search(self, query: SearchQuery) -> SearchResults:
         faceted = self.build(query)
-        raw = self._call(self.client.search, index=self.alias, body=faceted._s.to_dict())
-        return self.parse(query, faceted, raw.body if hasattr(raw, "body") else raw)
+        return self.parse(query, faceted, self._read(faceted._s.to_dict()))
 
     def parse(self, query: SearchQuery, faceted: CaseSearch, raw: dict) -> SearchResults:
         """Turn a raw response body into the shared result shape."""
@@ -344,17 +495,18 @@ class ElasticsearchEngine:
             )
             .source(False)[:limit]
         )
-        raw = self._call(self.client.search, index=self.alias, body=search.to_dict())
+        raw = self._read(search.to_dict())
         return [int(hit["_id"]) for hit in raw["hits"]["hits"]]
 
     def suggest(self, text: str, limit: int = 8) -> list[dict]:
-        search = Search(index=self.alias).source(["title", "data"])
+        # No hits (size 0): only the suggester's options, with these _source fields.
+        search = Search(index=self.alias).source(["title", "data"])[:0]
         search = search.suggest(
             "titles",
             text,
             completion={"field": "title_suggest", "size": limit, "skip_duplicates": True},
         )
-        raw = self._call(self.client.search, index=self.alias, body=search.to_dict())
+        raw = self._read(search.to_dict())
         options = raw.get("suggest", {}).get("titles", [{}])[0].get("options", [])
         urls = _urls([int(option["_id"]) for option in options])
         return [
@@ -381,6 +533,7 @@ class ElasticsearchEngine:
             {"_op_type": "delete", "_index": self.alias, "_id": str(pk)} for pk in remove_ids
         ]
         if not actions:
+            self._succeeded()
             return
         try:
             self._call(bulk, self.client, actions, refresh="wait_for")
@@ -388,6 +541,7 @@ class ElasticsearchEngine:
             real = [e for e in error.errors if e.get("delete", {}).get("status") != 404]
             if real:
                 raise
+        self._succeeded()
 
     def _ensure_index(self):
         if not self._call(self.client.indices.exists_alias, name=self.alias):
@@ -421,6 +575,7 @@ class ElasticsearchEngine:
 
     def rebuild(self, batches, advance):
         self._create_and_point(batches, advance)
+        self._succeeded()
 
 
 def _urls(ids) -> dict[int, str]:
@@ -430,5 +585,10 @@ def _urls(ids) -> dict[int, str]:
 
 @cache
 def _engine_for(url: str, prefix: str) -> ElasticsearchEngine:
-    client = Elasticsearch(url, request_timeout=5, max_retries=1, retry_on_timeout=False)
+    client = Elasticsearch(
+        url,
+        request_timeout=_setting("ELASTICSEARCH_TIMEOUT"),
+        max_retries=1,
+        retry_on_timeout=False,
+    )
     return ElasticsearchEngine(client, f"{prefix}-innovations")

@@ -1,13 +1,27 @@
-"""A small corpus of real-looking cases for the search tests, indexed the way a site indexes
-them: published through Wagtail, synced by the outbox after the transaction commits."""
+"""Fixtures of the search tests.
+
+- `corpus`: a small corpus of real-looking cases, indexed the way a site indexes them:
+  published through Wagtail, synced by the outbox after the transaction commits.
+- `search_engine` / `engine_corpus`: the behaviour tests run on the database engine, and on
+  Elasticsearch too when ELASTICSEARCH_URL names a cluster (see test_elasticsearch_live.py).
+- `fake_elasticsearch`: a fake Elasticsearch node over real HTTP, for the real client, where
+  a test needs a server's answers (no cluster exists in the default test run).
+"""
 
 import json
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 
 from innovations.models import SDG, EvaluationAspect, Sector
+from search import service
+from search.engines import elasticsearch as elastic_module
 from tests.factories import InnovationPageFactory, folder_for
+
+from .fake_elasticsearch import FakeElasticsearch
 
 DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "innovations.jsonl"
 # Demo cases the tests search for, chosen to cover each query kind.
@@ -67,3 +81,74 @@ def corpus(library, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         pages = {slug: publish_case(records[slug]) for slug in CORPUS}
     return pages
+
+
+# --- The engines the behaviour tests run on -----------------------------------------------------
+
+# The database engine always; Elasticsearch too when the environment names a cluster
+# (ELASTICSEARCH_URL, kept by the test settings as ELASTICSEARCH_TEST_URL). Without one the
+# fixture is not parametrized, so the tests and their ids are the database-only ones.
+SEARCH_ENGINES = ["database"]
+if getattr(django_settings, "ELASTICSEARCH_TEST_URL", ""):
+    SEARCH_ENGINES.append("elasticsearch")
+
+
+@contextmanager
+def elasticsearch_index(settings):
+    """Point the search at the test cluster under an index prefix of its own; delete the
+    indices made under it afterwards. Yields the engine (nothing is built yet)."""
+    settings.ELASTICSEARCH_URL = settings.ELASTICSEARCH_TEST_URL
+    settings.SEARCH_INDEX_PREFIX = f"jipp-test-{uuid.uuid4().hex[:12]}"
+    elastic_module._engine_for.cache_clear()
+    elastic_module.resume_reads()
+    engine = service.elasticsearch_engine()
+    try:
+        yield engine
+    finally:
+        created = engine.client.indices.get(
+            index=f"{engine.alias}-*", allow_no_indices=True, expand_wildcards="all"
+        )
+        for name in created.body:  # by name: clusters may refuse wildcard deletes
+            engine.client.indices.delete(index=name, ignore_unavailable=True)
+        elastic_module._engine_for.cache_clear()
+        elastic_module.resume_reads()
+
+
+@pytest.fixture(params=SEARCH_ENGINES if len(SEARCH_ENGINES) > 1 else None)
+def search_engine(request, settings):
+    """The name of the engine the service answers from in this test; for Elasticsearch, a
+    fresh index prefix on the test cluster (the database index is kept as well)."""
+    name = getattr(request, "param", "database")
+    if name == "database":
+        yield name
+        return
+    with elasticsearch_index(settings):
+        yield name
+
+
+@pytest.fixture
+def engine_corpus(search_engine, corpus):
+    """The corpus, indexed in the engine under test: published through the outbox (which
+    writes to every configured engine), then Elasticsearch rebuilt from the database."""
+    if search_engine == "elasticsearch":
+        assert service.rebuild(["elasticsearch"]) == {"elasticsearch": len(corpus)}
+    return corpus
+
+
+# --- A fake Elasticsearch node ----------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_elasticsearch(settings):
+    """A fake node the search is pointed at (ELASTICSEARCH_URL). Fixtures listed before this
+    one in a test (the corpus, say) were published without Elasticsearch."""
+    fake = FakeElasticsearch().start()
+    settings.ELASTICSEARCH_URL = fake.url
+    elastic_module._engine_for.cache_clear()
+    elastic_module.resume_reads()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+        elastic_module._engine_for.cache_clear()
+        elastic_module.resume_reads()

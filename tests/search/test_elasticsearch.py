@@ -1,10 +1,16 @@
-"""The Elasticsearch engine without a server (DESIGN section 6): the index settings and
+"""The Elasticsearch engine without a cluster (DESIGN section 6): the index settings and
 mappings, the query body and the parsing of a response are checked on real elasticsearch-dsl
 objects and a real client object that is never contacted; the fallback to the database engine
-against a real refused connection (nothing listens on 127.0.0.1:9).
+against a real refused connection (nothing listens on 127.0.0.1:9); the requests the real
+client sends (search, more-like-this, suggestions, rebuild, writes) and the fallback when the
+index is missing or the node hangs, against a fake node over HTTP (conftest.py).
 """
 
+import json
+import math
 import re
+import struct
+import threading
 import unicodedata
 from io import StringIO
 
@@ -18,6 +24,7 @@ from search import service
 from search.analysis import GLOSSARY_FILE, STOPWORDS_FILE, SYNONYMS_FILE
 from search.documents import FIELD_WEIGHTS, build_document, indexable_cases
 from search.engines import elasticsearch as elastic_module
+from search.engines.database import minimum_should_match
 from search.models import OutboxEntry
 from search.query import COUNTED_FACETS, SearchQuery
 
@@ -146,7 +153,8 @@ def test_mappings(settings):
             "jipp_index",
             "jipp_search",
         ), name
-        assert field["copy_to"] == "spelling"
+        # Copied to the spelling field and to both combined fields the matching is done on.
+        assert field["copy_to"] == ["spelling", "combined", "combined_joined"], name
         if name in JOINED:
             assert field["fields"] == {
                 "joined": {
@@ -158,6 +166,18 @@ def test_mappings(settings):
         else:
             assert "fields" not in field, name
     assert properties["body"]["term_vector"] == "with_positions_offsets"
+    # The combined fields analyse like the text fields (index: no synonyms; search: synonyms),
+    # one with hyphens kept as word breaks, one with them joined; no copy_to chains.
+    assert properties["combined"] == {
+        "type": "text",
+        "analyzer": "jipp_index",
+        "search_analyzer": "jipp_search",
+    }
+    assert properties["combined_joined"] == {
+        "type": "text",
+        "analyzer": "jipp_joined_index",
+        "search_analyzer": "jipp_joined_search",
+    }
     for name in ("hub", "province", "regency", "sector", "aspect", "stage", "award", "slug"):
         assert properties[name] == {"type": "keyword"}, name
     assert properties["sdg"] == properties["year"] == {"type": "integer"}
@@ -228,28 +248,111 @@ def selected_in(clause) -> dict:
     return {}
 
 
-def test_query_text_matching_with_boosts_and_fuzziness():
+def test_query_text_matching_counts_words_across_fields_and_ranks_by_field():
     body = engine().build(QUERY)._s.to_dict()
-    boolean = body["query"]["bool"]
-    assert boolean["minimum_should_match"] == 1
-    exact, fuzzy = boolean["should"]
     boosted = [f"{name}^{weight:g}" for name, weight in FIELD_WEIGHTS.items()]
     joined = [f"{name}.joined^{FIELD_WEIGHTS[name]:g}" for name in JOINED]
-    assert exact["multi_match"]["query"] == "ktp keliling"
-    assert exact["multi_match"]["fields"] == boosted + joined
-    assert "title^4" in exact["multi_match"]["fields"]
-    assert "fuzziness" not in exact["multi_match"]
-    assert exact["multi_match"]["minimum_should_match"] == "2<60%"
-    assert fuzzy["multi_match"]["query"] == "ktp keliling"
-    assert fuzzy["multi_match"]["fuzziness"] == "AUTO"
-    assert fuzzy["multi_match"]["fields"] == boosted
-    assert fuzzy["multi_match"]["boost"] < 1
+    assert "title^4" in boosted and "place^2" in boosted
+    enough = {"query": "ktp keliling", "minimum_should_match": "2<-40%"}
+    # What matches: enough of the words in the combined fields (so one word may be in the
+    # title and another only in the place names), exactly, with hyphens joined, or fuzzily.
+    required = {
+        "bool": {
+            "should": [
+                {"match": {"combined": enough}},
+                {"match": {"combined_joined": enough}},
+                {
+                    "match": {
+                        "combined": {
+                            **enough,
+                            "analyzer": "jipp_index",  # no synonyms
+                            "fuzziness": "AUTO",
+                            "prefix_length": 1,
+                        }
+                    }
+                },
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+    # How they rank: the same words in the weighted fields (optional clauses).
+    ranking = [
+        {
+            "multi_match": {
+                "query": "ktp keliling",
+                "fields": boosted + joined,
+                "type": "best_fields",
+                "tie_breaker": 0.3,
+            }
+        },
+        {
+            "multi_match": {
+                "query": "ktp keliling",
+                "fields": boosted,
+                "type": "best_fields",
+                "tie_breaker": 0.3,
+                "analyzer": "jipp_index",
+                "fuzziness": "AUTO",
+                "prefix_length": 1,
+                "boost": 0.5,
+            }
+        },
+    ]
+    assert body["query"] == {
+        "bool": {
+            # The regency (a filter, not a counted facet) narrows the query.
+            "filter": [{"terms": {"regency": ["35.10"]}}, required],
+            "should": ranking,
+            "minimum_should_match": 0,
+        }
+    }
+    # Without a regency filter the query is the same, less that filter.
+    plain = engine().build(SearchQuery(text="ktp keliling"))._s.to_dict()["query"]
+    assert plain == {"bool": {"filter": [required], "should": ranking, "minimum_should_match": 0}}
+
+
+def java_minimum_should_match(clauses: int, spec: str) -> int:
+    """Elasticsearch's Queries.calculateMinShouldMatch, float arithmetic included (Java's
+    float is IEEE single precision: `(result * percent) * (1 / 100f)`)."""
+
+    def single(value: float) -> float:
+        return struct.unpack("f", struct.pack("f", value))[0]
+
+    result = clauses
+    if "<" in spec:
+        for part in spec.split():
+            bound, rest = part.split("<")
+            if clauses <= int(bound):
+                return result
+            result = java_minimum_should_match(clauses, rest)
+        return result
+    if spec.endswith("%"):
+        calc = single(float(clauses * int(spec[:-1])) * single(1 / 100))
+        result = result + math.trunc(calc) if calc < 0 else math.trunc(calc)
+    else:
+        calc = int(spec)
+        result = result + calc if calc < 0 else calc
+    return max(result, 0)
+
+
+def test_minimum_should_match_is_the_database_engines_rule():
+    """All of one or two words, then ceil(60%): Elasticsearch's "2<-40%" requires
+    n - floor(0.4 n), which is ceil(0.6 n); the former "2<60%" required floor(0.6 n)."""
+    table = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 4, 7: 5, 8: 5, 9: 6, 10: 6, 11: 7, 12: 8, 20: 12}
+    for words, required in table.items():
+        assert math.ceil(words * 0.6) == required, words
+        assert minimum_should_match(words) == required, words
+    for words in range(1, 101):
+        spec = elastic_module.MINIMUM_SHOULD_MATCH
+        assert java_minimum_should_match(words, spec) == minimum_should_match(words), words
+    # The former setting let a case match only two of four words.
+    assert java_minimum_should_match(4, "2<60%") == 2 != minimum_should_match(4)
 
 
 def test_query_filters_post_filter_and_disjunctive_facets():
     body = engine().build(QUERY)._s.to_dict()
     # The regency (a filter, not a counted facet) narrows the query and so every count.
-    assert body["query"]["bool"]["filter"] == [{"terms": {"regency": ["35.10"]}}]
+    assert body["query"]["bool"]["filter"][0] == {"terms": {"regency": ["35.10"]}}
     # Counted facets filter the hits after the aggregations: OR within a facet, AND across.
     assert selected_in(body["post_filter"]) == {
         "hub": ["jawa-timur"],
@@ -468,8 +571,10 @@ def unreachable(settings):
 
     settings.ELASTICSEARCH_URL = UNREACHABLE
     elastic_module._engine_for.cache_clear()
+    elastic_module.resume_reads()
     yield
     elastic_module._engine_for.cache_clear()
+    elastic_module.resume_reads()
 
 
 def test_search_falls_back_to_the_database_engine(corpus, unreachable):
@@ -526,3 +631,352 @@ def test_rebuilding_an_unreachable_elasticsearch_is_a_command_error(corpus, unre
         call_command("search_index", "--rebuild", "--no-progress", "--engine", "elasticsearch")
     # --engine limited the rebuild: the database index is as it was.
     assert service.database_engine().search(SearchQuery()).total == len(corpus)
+
+
+def test_reads_pause_after_a_failure_then_try_again(corpus, unreachable, settings, caplog):
+    """After Elasticsearch failed, this process sends it no read for a while: the database
+    answers at once instead of after a timeout on every request."""
+
+    def fallback_reason():
+        caplog.clear()
+        with caplog.at_level("DEBUG", logger="search.service"):
+            results = service.search(SearchQuery(text="bank sampah"))
+        assert results.engine == "database"
+        assert [hit.slug for hit in results.results] == ["sibaku"]
+        (record,) = [r for r in caplog.records if r.name == "search.service"]
+        return record.levelname, record.getMessage()
+
+    level, reason = fallback_reason()  # it tried: a warning
+    assert (level, "Elasticsearch unreachable" in reason) == ("WARNING", True)
+    level, reason = fallback_reason()  # it did not: quietly, the failure was logged
+    assert level == "DEBUG"
+    assert "skipped after a recent failure: Elasticsearch unreachable" in reason
+    # Suggestions and similar cases skip it too.
+    assert [s["id"] for s in service.suggest("bank")] == [corpus["sibaku"].pk]
+    with caplog.at_level("DEBUG", logger="search.service"):
+        service.similar_cases(corpus["sibaku"])
+    assert "skipped after a recent failure" in caplog.records[-1].getMessage()
+    settings.ELASTICSEARCH_RETRY_AFTER = 0  # the pause is over: it tries again
+    level, reason = fallback_reason()
+    assert (level, "skipped" in reason) == ("WARNING", False)
+
+
+# --- (e) Requests and answers, through the real client and a fake node ------------------------
+
+NEW_INDEX = re.compile(rf"{ALIAS}-[0-9a-f]{{10}}-\d{{20}}")
+OLD_INDEX = f"{ALIAS}-0123456789-20260101000000000000"  # built by an earlier version
+
+
+def live_index() -> str:
+    """An index of the current version (analysis settings and mappings), as a rebuild names
+    it: the reads go to it."""
+    return f"{ALIAS}-{elastic_module.index_version()}-20260101000000000000"
+
+
+def roundtrip(value):
+    """`value` as it travels as JSON."""
+    return json.loads(json.dumps(value))
+
+
+def test_a_search_sends_the_built_body_and_parses_the_answer(
+    corpus, raw, fake_elasticsearch, client
+):
+    fake_elasticsearch.add_index(live_index(), ALIAS)
+    fake_elasticsearch.search_response = lambda body: raw
+    response = client.get("/api/v2/search/", {"q": "ktp kelilng", "sector": "2.12"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["engine"] == "elasticsearch"
+    assert "notice" not in body
+    assert [hit["slug"] for hit in body["results"]] == ["jempol-dukcapil", "paket-lahir"]
+    assert body["suggestion"] == "ktp keliling"
+    (sent,) = fake_elasticsearch.requests_for("POST", "/_search")
+    assert sent.path == f"/{ALIAS}/_search"
+    query = SearchQuery(text="ktp kelilng", filters={"sector": ["2.12"]})
+    assert sent.body == roundtrip(engine().build(query)._s.to_dict())
+
+
+def test_an_index_of_another_version_is_not_read(corpus, fake_elasticsearch, client):
+    """An index built before the synonyms or the mapping changed would answer wrongly (fields
+    or analysis missing): the database engine answers instead and says to rebuild."""
+    fake_elasticsearch.add_index(OLD_INDEX, ALIAS)
+    response = client.get("/api/v2/search/", {"q": "bank sampah"})
+    body = response.json()
+    assert (response.status_code, body["engine"]) == (200, "database")
+    assert [hit["slug"] for hit in body["results"]] == ["sibaku"]
+    assert "notice" in body
+    assert not fake_elasticsearch.requests_for("POST", "/_search")
+    assert service.elasticsearch_engine().index_is_current() is False
+
+    # After a rebuild the new index is read.
+    elastic_module.resume_reads()
+    assert service.rebuild(["elasticsearch"]) == {"elasticsearch": len(corpus)}
+    assert service.elasticsearch_engine().index_is_current() is True
+    assert client.get("/api/v2/search/", {"q": "bank sampah"}).json()["engine"] == (
+        "elasticsearch"
+    )
+    assert len(fake_elasticsearch.requests_for("POST", "/_search")) == 1
+
+
+def test_status_says_whether_the_index_needs_a_rebuild(corpus, fake_elasticsearch):
+    def status():
+        out = StringIO()
+        call_command("search_index", "--status", stdout=out)
+        return out.getvalue().splitlines()[-1].strip()
+
+    assert status() == f"index {ALIAS}: missing; run search_index --rebuild"
+    fake_elasticsearch.add_index(OLD_INDEX, ALIAS)
+    assert status() == (
+        f"index {ALIAS} -> {OLD_INDEX}: built with other analysis settings or mappings; "
+        "run search_index --rebuild"
+    )
+    service.rebuild(["elasticsearch"])
+    (built,) = fake_elasticsearch.aliases[ALIAS]
+    assert status() == f"index {ALIAS} -> {built}: current"
+
+
+def test_similar_cases_send_more_like_this(corpus, fake_elasticsearch, client):
+    fake_elasticsearch.add_index(live_index(), ALIAS)
+    paket, sibaku, lapor = corpus["paket-lahir"], corpus["sibaku"], corpus["lapor-desa"]
+    gone = max(page.pk for page in corpus.values()) + 1000  # still indexed, no longer a page
+    scores = [(sibaku.pk, 7.4), (gone, 5.0), (lapor.pk, 3.2)]
+    fake_elasticsearch.search_response = lambda body: {
+        "took": 4,
+        "timed_out": False,
+        "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
+        "hits": {
+            "total": {"value": 3, "relation": "eq"},
+            "max_score": 7.4,
+            # "_source": false: no _source in the hits
+            "hits": [{"_index": live_index(), "_id": str(pk), "_score": s} for pk, s in scores],
+        },
+    }
+    html = client.get(paket.get_url()).content.decode()
+    (sent,) = fake_elasticsearch.requests_for("POST", "/_search")
+    assert sent.path == f"/{ALIAS}/_search"
+    assert sent.body == {
+        "query": {
+            "more_like_this": {
+                "fields": ["title", "keywords", "summary", "body"],
+                "like": [{"_index": ALIAS, "_id": str(paket.pk)}],
+                "min_term_freq": 1,
+                "min_doc_freq": 2,
+                "max_query_terms": 25,
+                "minimum_should_match": "30%",
+            }
+        },
+        "_source": False,
+        "size": 5,
+    }
+    # "Inovasi serupa" lists the live cases among the answer, in its order.
+    section = html[html.index('id="similar-heading"') :]
+    section = section[: section.index("</section>")]
+    assert re.findall(r'<a href="([^"]+)">', section) == [sibaku.url, lapor.url]
+
+
+def test_suggestions_send_the_completion_suggester(corpus, fake_elasticsearch, client):
+    fake_elasticsearch.add_index(live_index(), ALIAS)
+    sibaku = corpus["sibaku"]
+    source = source_of(sibaku)
+    fake_elasticsearch.search_response = lambda body: {
+        "took": 2,
+        "timed_out": False,
+        "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
+        "hits": {"total": {"value": 10, "relation": "eq"}, "max_score": None, "hits": []},
+        "suggest": {
+            "titles": [
+                {
+                    "text": "bank",
+                    "offset": 0,
+                    "length": 4,
+                    "options": [
+                        {
+                            "text": "Bank Sampah Digital untuk Warga Kota",
+                            "_index": live_index(),
+                            "_id": str(sibaku.pk),
+                            "_score": 1.0,
+                            "_source": {"title": source["title"], "data": source["data"]},
+                        }
+                    ],
+                }
+            ]
+        },
+    }
+    response = client.get("/api/v2/search/suggest/", {"q": "bank"})
+    assert response.json() == {
+        "query": "bank",
+        "suggestions": [
+            {
+                "id": sibaku.pk,
+                "title": sibaku.title,
+                "url": sibaku.url,
+                "regency": "Kota Surabaya",
+            }
+        ],
+    }
+    (sent,) = fake_elasticsearch.requests_for("POST", "/_search")
+    assert sent.path == f"/{ALIAS}/_search"
+    assert sent.body == {
+        "_source": ["title", "data"],
+        "size": 0,
+        "suggest": {
+            "titles": {
+                "prefix": "bank",  # elasticsearch-dsl sends a completion's text as its prefix
+                "completion": {"field": "title_suggest", "size": 8, "skip_duplicates": True},
+            }
+        },
+    }
+
+
+def test_rebuild_fills_a_new_index_then_swaps_the_alias_in_one_call(corpus, fake_elasticsearch):
+    previous = live_index()  # a rebuild of an index of the current version
+    fake_elasticsearch.add_index(previous, ALIAS, docs={"1": {"title": "lama"}})
+    during = []
+
+    def progress(name, total):
+        def advance(count):
+            # While the new index fills, searches still reach the old one through the alias.
+            during.append((sorted(fake_elasticsearch.aliases[ALIAS]), count))
+            assert service.search(SearchQuery(text="sampah")).engine == "elasticsearch"
+
+        return advance
+
+    assert service.rebuild(["elasticsearch"], progress) == {"elasticsearch": len(corpus)}
+    assert during == [([previous], len(corpus))]
+
+    calls = [(r.method, r.path) for r in fake_elasticsearch.requests]
+    created = calls[0][1].lstrip("/")
+    assert NEW_INDEX.fullmatch(created)
+    assert created.split("-")[-2] == elastic_module.index_version()
+    assert calls == [
+        ("PUT", f"/{created}"),
+        ("PUT", "/_bulk"),
+        ("GET", f"/_alias/{ALIAS}"),  # the search made while filling: the index version
+        ("POST", f"/{ALIAS}/_search"),  # and the search itself
+        ("POST", f"/{created}/_refresh"),
+        ("HEAD", f"/_alias/{ALIAS}"),
+        ("GET", f"/_alias/{ALIAS}"),
+        ("POST", "/_aliases"),
+        ("DELETE", f"/{previous}"),
+    ]
+    create, bulk, _version, _search, _refresh, _exists, _get, aliases, delete = (
+        fake_elasticsearch.requests
+    )
+    assert create.body == roundtrip(elastic_module.index_definition(created).to_dict())
+    assert set(create.body) == {"settings", "mappings"}
+    documents = {d.page_id: d for d in service.documents_for([p.pk for p in corpus.values()])}
+    assert bulk.body[0::2] == [
+        {"index": {"_index": created, "_id": str(pk)}} for pk in sorted(documents)
+    ]
+    assert bulk.body[1::2] == [
+        roundtrip(elastic_module.to_source(documents[pk])) for pk in sorted(documents)
+    ]
+    # One atomic call: the alias never names no index, or two.
+    assert aliases.body == {
+        "actions": [
+            {"remove": {"index": previous, "alias": ALIAS}},
+            {"add": {"index": created, "alias": ALIAS}},
+        ]
+    }
+    assert delete.params == {"ignore_unavailable": "true"}
+    assert fake_elasticsearch.aliases[ALIAS] == {created}
+    assert set(fake_elasticsearch.indices) == {created}
+    assert len(fake_elasticsearch.indices[created]["docs"]) == len(corpus)
+
+
+def test_a_write_creates_the_index_and_alias_when_missing(
+    library, fake_elasticsearch, django_capture_on_commit_callbacks
+):
+    records = demo_records()
+    with django_capture_on_commit_callbacks(execute=True):
+        sibaku = publish_case(records["sibaku"])
+    calls = [(r.method, r.path, r.params) for r in fake_elasticsearch.requests]
+    created = calls[1][1].lstrip("/")
+    assert NEW_INDEX.fullmatch(created)
+    assert calls == [
+        ("HEAD", f"/_alias/{ALIAS}", {}),  # missing
+        ("PUT", f"/{created}", {}),
+        ("POST", f"/{created}/_refresh", {}),
+        ("HEAD", f"/_alias/{ALIAS}", {}),
+        ("POST", "/_aliases", {}),
+        ("PUT", "/_bulk", {"refresh": "wait_for"}),
+    ]
+    assert fake_elasticsearch.requests[1].body == roundtrip(
+        elastic_module.index_definition(created).to_dict()
+    )
+    assert fake_elasticsearch.requests[4].body == {
+        "actions": [{"add": {"index": created, "alias": ALIAS}}]
+    }
+    assert fake_elasticsearch.requests[5].body[0] == {
+        "index": {"_index": ALIAS, "_id": str(sibaku.pk)}
+    }
+    assert not OutboxEntry.objects.exists()
+
+    # The next change finds the alias and only writes; an unpublished case is deleted.
+    fake_elasticsearch.requests.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        paket = publish_case(records["paket-lahir"])
+        sibaku.unpublish()
+    assert [(r.method, r.path) for r in fake_elasticsearch.requests] == [
+        ("HEAD", f"/_alias/{ALIAS}"),
+        ("PUT", "/_bulk"),
+    ]
+    assert fake_elasticsearch.requests[1].body[0::2] == [
+        {"index": {"_index": ALIAS, "_id": str(paket.pk)}},
+        {"delete": {"_index": ALIAS, "_id": str(sibaku.pk)}},
+    ]
+    assert set(fake_elasticsearch.indices[created]["docs"]) == {str(paket.pk)}
+    assert not OutboxEntry.objects.exists()
+
+
+# --- (f) The index missing, or the node hanging: the database engine answers --------------------
+
+
+def test_a_missing_index_falls_back_to_the_database(corpus, fake_elasticsearch, client, caplog):
+    """ELASTICSEARCH_URL set, the index never built (or deleted): every reading page works
+    from the database and the log says what to do."""
+    with caplog.at_level("WARNING", logger="search.service"):
+        body = client.get("/api/v2/search/", {"q": "bank sampah"}).json()
+    assert body["engine"] == "database"
+    assert "Elasticsearch" in body["notice"]
+    assert [hit["slug"] for hit in body["results"]] == ["sibaku"]
+    assert f"index '{ALIAS}' does not exist: run `manage.py search_index --rebuild`" in (
+        caplog.records[0].getMessage()
+    )
+    page = client.get("/cari/", {"q": "bank sampah"})
+    assert page.status_code == 200
+    assert 'class="notice" role="status"' in page.content.decode()
+    suggestions = client.get("/api/v2/search/suggest/", {"q": "bank"})
+    assert [s["id"] for s in suggestions.json()["suggestions"]] == [corpus["sibaku"].pk]
+    assert client.get(corpus["sibaku"].get_url()).status_code == 200  # "Inovasi serupa"
+    # Only the first read was sent (a look at the alias, which does not exist); the others
+    # were skipped while reads pause.
+    assert not fake_elasticsearch.requests_for("POST", "/_search")
+    assert len(fake_elasticsearch.requests_for("GET", f"/_alias/{ALIAS}")) == 1
+
+    # A rebuild creates the index and ends the pause: Elasticsearch answers again.
+    service.rebuild(["elasticsearch"])
+    body = client.get("/api/v2/search/", {"q": "bank sampah"}).json()
+    assert body["engine"] == "elasticsearch"
+    assert "notice" not in body
+    assert len(fake_elasticsearch.requests_for("POST", "/_search")) == 1
+
+
+def test_a_hanging_node_costs_one_short_read_timeout(corpus, fake_elasticsearch, settings, client):
+    """Reads give up after ELASTICSEARCH_READ_TIMEOUT, far sooner than writes
+    (ELASTICSEARCH_TIMEOUT): the node below would answer after 20 s."""
+    settings.ELASTICSEARCH_TIMEOUT = 60
+    settings.ELASTICSEARCH_READ_TIMEOUT = 0.5
+    fake_elasticsearch.add_index(live_index(), ALIAS)
+    fake_elasticsearch.hang = threading.Event()
+    first = client.get("/api/v2/search/", {"q": "bank sampah"}).json()
+    assert first["engine"] == "database"
+    assert "Elasticsearch" in first["notice"]
+    assert [hit["slug"] for hit in first["results"]] == ["sibaku"]
+    second = client.get("/api/v2/search/", {"q": "ktp"}).json()
+    assert second["engine"] == "database"
+    assert len(fake_elasticsearch.requests_for("POST", "/_search")) == 1  # not sent again
+
+    fake_elasticsearch.hang.set()  # the node recovers; once the pause is over ...
+    settings.ELASTICSEARCH_RETRY_AFTER = 0
+    assert client.get("/api/v2/search/", {"q": "ktp"}).json()["engine"] == "elasticsearch"

@@ -1,5 +1,11 @@
 """What staff see when they search: each kind of query finds its case, facets, highlights,
-the API contract and its errors (database engine, SQLite and PostgreSQL)."""
+the API contract and its errors.
+
+The tests that search the corpus (`engine_corpus`) run on the database engine (SQLite and
+PostgreSQL) and, when ELASTICSEARCH_URL names a cluster, once more on Elasticsearch (see
+tests/search/conftest.py and test_elasticsearch_live.py). `search` checks that the engine
+under test answered: a fallback to the database engine would carry a notice.
+"""
 
 import re
 
@@ -13,14 +19,21 @@ QUERY_KINDS = [
     ("acronym", "e-KTP", "jempol-dukcapil"),  # the case writes KTP-el
     ("acronym", "disdukcapil", "jempol-dukcapil"),
     ("acronym", "MPP", "mpp-inklusif"),
+    ("acronym", "ktp el", "jempol-dukcapil"),  # KTP-el typed split
+    ("acronym", "ktpel", "jempol-dukcapil"),  # ... and joined
     ("morphology", "mengadu", "lapor-desa"),  # the case says "pengaduan"
     ("morphology", "layanan lansia terpadu", "mpp-inklusif"),
     ("typo", "kesehtan", "antre-sehat"),
     ("typo", "sampha", "sibaku"),
+    ("typo", "stuntign", "pelita-balita"),
+    ("place", "banyuwangi", "jempol-dukcapil"),
+    # A word in the case's text and a place only in its place names.
     ("place", "sampah surabaya", "sibaku"),
     ("place", "mpp makassar", "mpp-inklusif"),
+    ("place", "umkm sumsel", "gerai-nib-desa"),  # Ogan Ilir, Sumatera Selatan
     ("english", "birth certificate", "paket-lahir"),
     ("english", "waste bank", "sibaku"),
+    ("english", "flood early warning", "siaga-banjir"),
     (
         "question",
         "bagaimana cara mempercepat pembuatan akta kelahiran untuk bayi baru lahir?",
@@ -33,21 +46,25 @@ QUERY_KINDS = [
 def search(client, **params):
     response = client.get("/api/v2/search/", params)
     assert response.status_code == 200, response.content
-    return response.json()
+    body = response.json()
+    assert "notice" not in body, body["notice"]  # no fallback: the engine under test answered
+    return body
 
 
 @pytest.mark.parametrize(("kind", "query", "target"), QUERY_KINDS)
-def test_each_kind_of_query_finds_its_case_in_the_top_three(client, corpus, kind, query, target):
+def test_each_kind_of_query_finds_its_case_in_the_top_three(
+    client, engine_corpus, kind, query, target
+):
     top = [hit["slug"] for hit in search(client, q=query)["results"][:3]]
     assert target in top, f"{kind}: {query!r} gave {top}"
 
 
-def test_a_typo_gets_a_suggestion(client, corpus):
+def test_a_typo_gets_a_suggestion(client, engine_corpus):
     assert search(client, q="kesehtan")["suggestion"] == "kesehatan"
     assert search(client, q="kesehatan")["suggestion"] is None
 
 
-def test_facets_or_within_and_across(client, corpus):
+def test_facets_or_within_and_across(client, engine_corpus):
     everything = search(client, page_size=100)
     by_hub = {}
     for hit in everything["results"]:
@@ -77,7 +94,7 @@ def test_facets_or_within_and_across(client, corpus):
     assert sectors["2.12"] == narrowed["total"]
 
 
-def test_highlights_are_escaped_html_with_mark_only(client, corpus):
+def test_highlights_are_escaped_html_with_mark_only(client, engine_corpus):
     record = {**demo_records()["sibaku"], "slug": "skrip", "title": "Skrip <b>tebal</b>"}
     publish_case(record, summary="Bank sampah <script>alert(1)</script> kelurahan.")
     from search import service
@@ -90,7 +107,7 @@ def test_highlights_are_escaped_html_with_mark_only(client, corpus):
         assert set(re.findall(r"</?([a-z]+)", fragment)) <= {"mark"}
 
 
-def test_a_match_deep_in_a_long_body_is_highlighted(client, corpus):
+def test_a_match_deep_in_a_long_body_is_highlighted(client, engine_corpus):
     filler = "\n\n".join(
         f"Paragraf {n} tentang tata kelola, anggaran dan koordinasi perangkat daerah." * 4
         for n in range(40)
@@ -109,7 +126,7 @@ def test_a_match_deep_in_a_long_body_is_highlighted(client, corpus):
     assert "<mark>Zebrakopi</mark> di kelurahan" in hit["highlights"]["body"][0]
 
 
-def test_a_renamed_sector_shows_its_new_name_in_the_facets(client, corpus):
+def test_a_renamed_sector_shows_its_new_name_in_the_facets(client, engine_corpus):
     from innovations.models import Sector
 
     def labels():
@@ -122,11 +139,11 @@ def test_a_renamed_sector_shows_its_new_name_in_the_facets(client, corpus):
     assert labels()["2.12"] == "Urusan Lingkungan Hidup (nama baru)"
 
 
-def test_the_contract_shape(client, corpus):
+def test_the_contract_shape(client, engine_corpus, search_engine):
     body = search(client, q="ktp keliling")
     assert set(body) == {"query", "engine", "total", "page", "page_size", "results", "facets",
                          "suggestion"}  # fmt: skip
-    assert body["engine"] == "database"
+    assert body["engine"] == search_engine
     hit = body["results"][0]
     assert set(hit) == {"id", "slug", "title", "url", "summary", "regency", "province", "hubs",
                         "sectors", "year", "score", "highlights"}  # fmt: skip
@@ -135,10 +152,10 @@ def test_the_contract_shape(client, corpus):
     assert set(body["facets"]) >= {"hub", "province", "sector", "sdg", "aspect", "stage", "year"}
 
 
-def test_empty_query_lists_everything_newest_first(client, corpus):
+def test_empty_query_lists_everything_newest_first(client, engine_corpus):
     body = search(client, page_size=100)
-    assert body["total"] == len(corpus)
-    pages = {page.slug: page for page in corpus.values()}
+    assert body["total"] == len(engine_corpus)
+    pages = {page.slug: page for page in engine_corpus.values()}
     dates = [pages[h["slug"]].first_published_at for h in body["results"]]
     assert dates == sorted(dates, reverse=True)
 
@@ -146,7 +163,7 @@ def test_empty_query_lists_everything_newest_first(client, corpus):
 @pytest.mark.parametrize(
     "params", [{}, {"q": "layanan"}, {"q": "layanan", "sort": "newest"}, {"hub": "jawa-timur"}]
 )
-def test_pages_follow_one_another_without_gaps_or_repeats(client, corpus, params):
+def test_pages_follow_one_another_without_gaps_or_repeats(client, engine_corpus, params):
     whole = search(client, page_size=100, **params)
     assert whole["total"] >= 4
     slugs = []
@@ -160,7 +177,7 @@ def test_pages_follow_one_another_without_gaps_or_repeats(client, corpus, params
         assert scores == sorted(scores, reverse=True)
 
 
-def test_facet_counts_equal_the_totals_they_lead_to(client, corpus):
+def test_facet_counts_equal_the_totals_they_lead_to(client, engine_corpus):
     body = search(client, q="layanan")
     for key in ("hub", "province", "sector", "stage"):
         for facet in body["facets"][key]:
@@ -191,16 +208,18 @@ def test_bad_parameters_answer_400_with_a_json_error(client, db, params, key):
     assert key in body["detail"]
 
 
-def test_suggest_offers_titles(client, corpus):
+def test_suggest_offers_titles(client, engine_corpus):
     body = client.get("/api/v2/search/suggest/", {"q": "bank"}).json()
-    assert [s["title"] for s in body["suggestions"]] == [corpus["sibaku"].title]
-    assert body["suggestions"][0]["url"] == corpus["sibaku"].url
+    sibaku = engine_corpus["sibaku"]
+    assert [s["title"] for s in body["suggestions"]] == [sibaku.title]
+    assert body["suggestions"][0]["url"] == sibaku.url
     assert client.get("/api/v2/search/suggest/", {"q": ""}).json()["suggestions"] == []
 
 
-def test_the_search_page(client, corpus):
+def test_the_search_page(client, engine_corpus):
     html = client.get("/cari/", {"q": "kesehtan", "hub": "jawa-timur"}).content.decode()
-    assert '<a href="?q=kesehatan">kesehatan</a>' in html
+    assert 'class="notice"' not in html  # the engine under test answered
+    assert '<a href="?q=kesehatan&amp;hub=jawa-timur">kesehatan</a>' in html  # keeps the filter
     assert 'name="hub" value="jawa-timur" checked' in html
     assert "<mark>" in html
     empty = client.get("/cari/", {"q": "zzqxv"}).content.decode()

@@ -46,7 +46,7 @@ class Command(BaseCommand):
             if report.failed:
                 raise CommandError("; ".join(report.errors))
         else:
-            for name in configured:
+            for name, configured_engine in configured.items():
                 waiting = OutboxEntry.objects.filter(engine=name)
                 failed = waiting.filter(attempts__gt=0)
                 self.stdout.write(f"{name}: {waiting.count()} waiting, {failed.count()} failed")
@@ -54,6 +54,24 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"  page {entry.page_id}: {entry.attempts} attempts, {entry.last_error}"
                     )
+                if hasattr(configured_engine, "index_is_current"):
+                    self.stdout.write(f"  {self._index_state(configured_engine)}")
+
+    @staticmethod
+    def _index_state(engine) -> str:
+        try:
+            current = engine.index_is_current()
+        except service.EngineUnavailable as error:
+            return f"index {engine.alias}: unknown ({error})"
+        if current is None:
+            return f"index {engine.alias}: missing; run search_index --rebuild"
+        names = ", ".join(engine.live_indices())
+        if not current:
+            return (
+                f"index {engine.alias} -> {names}: built with other analysis settings or "
+                "mappings; run search_index --rebuild"
+            )
+        return f"index {engine.alias} -> {names}: current"
 
     def _rebuild(self, names, no_progress):
         bars = []
