@@ -90,17 +90,22 @@ def search(query: SearchQuery) -> SearchResults:
 def similar_cases(page: InnovationPage, limit: int = 5) -> list[InnovationPage]:
     """Up to `limit` live cases most like `page` ("Inovasi serupa"), most similar first."""
     ids = None
+    # A few more than shown: an index may still hold a case that has just left the site.
+    wanted = limit + SIMILAR_SPARE
     elastic = elasticsearch_engine()
     if elastic is not None:
         try:
-            ids = elastic.similar(page.pk, limit)
+            ids = elastic.similar(page.pk, wanted)
         except EngineUnavailable as error:
             _log_unavailable("for more-like-this", error)
     if ids is None:
-        ids = database_engine().similar(page.pk, limit)
+        ids = database_engine().similar(page.pk, wanted)
     pages = InnovationPage.objects.live().public().filter(pk__in=ids).select_related("regency")
     by_id = {p.pk: p for p in pages}
-    return [by_id[i] for i in ids if i in by_id]
+    return [by_id[i] for i in ids if i in by_id][:limit]
+
+
+SIMILAR_SPARE = 3
 
 
 def suggest(text: str, limit: int = 8) -> list[dict]:

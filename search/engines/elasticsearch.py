@@ -482,6 +482,16 @@ class ElasticsearchEngine:
         )
 
     def similar(self, page_id: int, limit: int = 5) -> list[int]:
+        """Ids of the cases most like `page_id`: those sharing 30% of its weightiest terms,
+        then, if there are fewer than `limit`, those sharing at least two (as the database
+        engine does)."""
+        ids = self._more_like_this(page_id, limit, "30%")
+        if len(ids) < limit:
+            more = self._more_like_this(page_id, limit, "2")
+            ids += [i for i in more if i not in ids][: limit - len(ids)]
+        return ids
+
+    def _more_like_this(self, page_id: int, limit: int, minimum_should_match: str) -> list[int]:
         search = (
             Search(index=self.alias)
             .query(
@@ -491,7 +501,7 @@ class ElasticsearchEngine:
                 min_term_freq=1,
                 min_doc_freq=2,
                 max_query_terms=25,
-                minimum_should_match="30%",
+                minimum_should_match=minimum_should_match,
             )
             .source(False)[:limit]
         )
