@@ -445,6 +445,12 @@ class EventPage(RoutablePageMixin, BilingualPage):
 
         return event_page_view(request, self)
 
+    @path("terdaftar/<str:token>/")
+    def registered(self, request, token):
+        from .views import registration_receipt_view
+
+        return registration_receipt_view(request, self, token)
+
     @path("batal/<str:token>/")
     def cancel(self, request, token):
         from .views import cancel_registration_view

@@ -22,6 +22,7 @@ from .calendars import event_calendar
 from .models import EventPage, Registration
 
 CANCEL_SALT = "jipp.hubs.registration.cancel"
+RECEIPT_SALT = "jipp.hubs.registration.receipt"
 
 
 class RegistrationRefused(Exception):
@@ -180,15 +181,35 @@ def toggle_attendance(*, registration: Registration) -> Registration:
 def cancel_token(registration: Registration) -> str:
     """A signed token for the cancellation link, in the characters of a page path segment
     (Wagtail serves only `[\\w-]` segments; a signature's ":" is not one of them)."""
-    signed = signing.dumps({"r": registration.pk, "e": registration.email_key}, salt=CANCEL_SALT)
-    return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
+    return _token(registration, CANCEL_SALT)
+
+
+def receipt_token(registration: Registration) -> str:
+    """A signed token for the registrant's receipt page (after the form, the browser goes
+    there, so reloading it never sends the form again). It cannot cancel: a receipt URL left
+    in a shared computer's history gives no one the power to cancel."""
+    return _token(registration, RECEIPT_SALT)
 
 
 def registration_for_token(token: str) -> Registration | None:
     """The registration a cancellation link was made for, or None if the link is not ours."""
+    return _from_token(token, CANCEL_SALT)
+
+
+def registration_for_receipt(token: str) -> Registration | None:
+    """The registration a receipt link was made for, or None if the link is not ours."""
+    return _from_token(token, RECEIPT_SALT)
+
+
+def _token(registration: Registration, salt: str) -> str:
+    signed = signing.dumps({"r": registration.pk, "e": registration.email_key}, salt=salt)
+    return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
+
+
+def _from_token(token: str, salt: str) -> Registration | None:
     try:
         signed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        data = signing.loads(signed, salt=CANCEL_SALT)
+        data = signing.loads(signed, salt=salt)
     except (signing.BadSignature, ValueError, UnicodeDecodeError):
         return None
     if not isinstance(data, dict):

@@ -5,7 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,9 @@ from .registrations import (
     RegistrationRefused,
     cancel,
     closed_message,
+    receipt_token,
     register,
+    registration_for_receipt,
     registration_for_token,
 )
 
@@ -101,8 +103,11 @@ def event_page_view(request, event: EventPage):
                 )
             except RegistrationRefused as error:
                 form.add_error(error.field, str(error))
-        if registration is None:
-            status = 400
+            else:
+                # Post/redirect/get: the receipt page, which a reload does not send again.
+                receipt = event.reverse_subpage("registered", args=[receipt_token(registration)])
+                return redirect(event.get_url(request=request) + receipt)
+        status = 400
     elif state == "open":
         form = RegistrationForm(event=event)
     context = event.get_context(request)
@@ -110,10 +115,23 @@ def event_page_view(request, event: EventPage):
         {
             "form": form if state == "open" else None,
             "refusal": None if state == "open" else closed_message(state),
-            "registration": registration,
         }
     )
     return TemplateResponse(request, event.get_template(request), context, status=status)
+
+
+def registration_receipt_view(request, event: EventPage, token: str):
+    """What the registrant sees after registering: confirmed (with the online link) or on
+    the waitlist, as it stands now (a promotion or a cancellation shows)."""
+    registration = registration_for_receipt(token)
+    if registration is None or registration.event_id != event.pk:
+        raise Http404("not a receipt of this event")
+    context = event.get_context(request)
+    context.update({"form": None, "refusal": None, "registration": registration})
+    response = TemplateResponse(request, event.get_template(request), context)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"  # the online link must not leak the token
+    return response
 
 
 def cancel_registration_view(request, event: EventPage, token: str):

@@ -99,9 +99,9 @@ def test_nine_o_clock_local_everywhere(client, home_page, regency, hub, offset, 
 
 def test_registration_confirms_then_waitlists_and_mails_the_ics(client, home_page):
     event = EventPageFactory(parent=hub_page("sulawesi-selatan", home_page), capacity=1)
-    first = client.post(event.url, form("a@makassarkota.go.id"))
+    first = client.post(event.url, form("a@makassarkota.go.id"), follow=True)
     assert "Pendaftaran Anda terkonfirmasi." in first.content.decode()
-    second = client.post(event.url, form("b@makassarkota.go.id"))
+    second = client.post(event.url, form("b@makassarkota.go.id"), follow=True)
     assert "Anda masuk daftar tunggu" in second.content.decode()
     assert [r.status for r in Registration.objects.order_by("pk")] == ["confirmed", "waitlisted"]
     confirmation, waiting = mail.outbox
@@ -118,10 +118,58 @@ def test_the_online_link_is_for_confirmed_registrants_only(client, home_page):
         capacity=1,
     )
     assert "ngulik-42" not in client.get(event.url).content.decode()
-    assert "ngulik-42" in client.post(event.url, form("a@x.go.id")).content.decode()
-    assert "ngulik-42" not in client.post(event.url, form("b@x.go.id")).content.decode()
+    confirmed = client.post(event.url, form("a@x.go.id"), follow=True)
+    assert "ngulik-42" in confirmed.content.decode()
+    waiting = client.post(event.url, form("b@x.go.id"), follow=True)
+    assert "ngulik-42" not in waiting.content.decode()
     assert "ngulik-42" in mail.outbox[0].body
     assert "ngulik-42" not in mail.outbox[1].body
+
+
+def test_after_registering_the_browser_shows_a_receipt_a_reload_does_not_resend(client, home_page):
+    """Post/redirect/get: the form's answer is a receipt page of its own, which shows the
+    registration as it stands now and cannot cancel it."""
+    event = EventPageFactory(
+        parent=hub_page("sumatera-selatan", home_page),
+        venue_regency=None,
+        online_url="https://meet.example.go.id/ngulik-7",
+        capacity=1,
+    )
+    first = client.post(event.url, form("a@x.go.id"))
+    assert first.status_code == 302
+    receipt = first["Location"]
+    assert receipt.startswith(event.url + "terdaftar/")
+    for _reload in range(2):
+        page = client.get(receipt)
+        assert page.status_code == 200
+        assert "Pendaftaran Anda terkonfirmasi." in page.content.decode()
+        assert "ngulik-7" in page.content.decode()
+    assert page["Cache-Control"] == "private, no-store"
+    assert Registration.objects.count() == 1
+    assert len(mail.outbox) == 1
+    assert "Ya, batalkan" not in page.content.decode()
+
+    waiting = client.post(event.url, form("b@x.go.id"))["Location"]
+    assert "Anda masuk daftar tunggu" in client.get(waiting).content.decode()
+    # The first registrant cancels (link from the e-mail): the second receipt now says
+    # confirmed, the first one cancelled.
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/batal/" in line)
+    client.post(link.removeprefix("http://127.0.0.1:8000"))
+    assert "ngulik-7" in client.get(waiting).content.decode()
+    cancelled = client.get(receipt).content.decode()
+    assert "Pendaftaran ini sudah dibatalkan." in cancelled
+    assert "ngulik-7" not in cancelled
+    # A receipt is not a cancellation link, and a made-up one is not found.
+    token = receipt.rstrip("/").rsplit("/", 1)[1]
+    assert client.get(f"{event.url}batal/{token}/").status_code == 404
+    assert client.get(f"{event.url}terdaftar/{token[:-2]}AA/").status_code == 404
+    other = EventPageFactory(parent=hub_page("sumatera-selatan", home_page))
+    assert client.get(f"{other.url}terdaftar/{token}/").status_code == 404
+    # In English, the receipt is in English.
+    path = other.url  # "/hub/sumatera-selatan/<slug>/"
+    english = client.post("/en" + path, form("c@x.go.id"))["Location"]
+    assert english.startswith("/en" + path + "terdaftar/")
+    assert "Your registration is confirmed." in client.get(english).content.decode()
 
 
 def test_one_registration_per_email_whatever_the_case(client, home_page):
@@ -181,9 +229,9 @@ def test_the_eleventh_registration_a_minute_from_one_address_gets_429(client, ho
         client.post(event.url, form(f"p{n}@surabaya.go.id"), REMOTE_ADDR="10.1.2.3").status_code
         for n in range(11)
     ]
-    assert statuses == [200] * 10 + [429]
+    assert statuses == [302] * 10 + [429]  # registered (to the receipt), then refused
     other = client.post(event.url, form("q@surabaya.go.id"), REMOTE_ADDR="10.1.2.4")
-    assert other.status_code == 200
+    assert other.status_code == 302
 
 
 def test_the_rate_limit_is_a_sliding_window_of_sixty_seconds():
@@ -212,11 +260,11 @@ def test_behind_a_proxy_the_right_most_forwarded_address_counts(client, home_pag
         ).status_code
         for n in range(RATE_LIMIT + 1)
     ]
-    assert statuses == [200] * RATE_LIMIT + [429]
+    assert statuses == [302] * RATE_LIMIT + [429]
     other = client.post(
         event.url, form("q@surabaya.go.id"), HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.8"
     )
-    assert other.status_code == 200
+    assert other.status_code == 302
 
 
 def test_the_signed_link_cancels_and_promotes_the_first_waiting(client, home_page):
@@ -502,7 +550,7 @@ class RefusingMailServer(BaseEmailBackend):
 def test_a_failing_mail_server_leaves_the_registration_standing(client, home_page, settings):
     settings.EMAIL_BACKEND = f"{__name__}.RefusingMailServer"
     event = EventPageFactory(parent=hub_page("sulawesi-selatan", home_page))
-    response = client.post(event.url, form())
+    response = client.post(event.url, form(), follow=True)
     assert response.status_code == 200
     assert "Pendaftaran Anda terkonfirmasi." in response.content.decode()
     assert Registration.objects.get(event=event).status == "confirmed"
