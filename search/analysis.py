@@ -231,8 +231,10 @@ class Term:
     end: int
 
 
-def analyze(text: str) -> list[Term]:
-    """The index terms of a text, in order, with the spans they came from."""
+def analyze(text: str, *, synonyms: bool = True) -> list[Term]:
+    """The index terms of a text, in order, with the spans they came from (without the
+    synonym terms if `synonyms` is false: the highlighter skips them when no query term is
+    one)."""
     tokens = tokenize(text)
     stop = stopwords()
     terms = []
@@ -243,7 +245,8 @@ def analyze(text: str) -> list[Term]:
         for part in token.parts:
             if part not in stop:
                 terms.append(Term(stem(part), token.start, token.end))
-    terms.extend(_synonym_terms(tokens))
+    if synonyms:
+        terms.extend(_synonym_terms(tokens))
     return terms
 
 

@@ -2,14 +2,15 @@
 
 from django.utils.html import escape
 
-from .analysis import analyze
+from .analysis import SYNONYM_PREFIX, analyze
 
 FRAGMENT_CHARS = 180
 
 
 def matched_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     """Merged (start, end) spans of the text whose analysed terms are in `terms`."""
-    spans = sorted((t.start, t.end) for t in analyze(text) if t.text in terms)
+    synonyms = any(term.startswith(SYNONYM_PREFIX) for term in terms)
+    spans = sorted((t.start, t.end) for t in analyze(text, synonyms=synonyms) if t.text in terms)
     merged: list[list[int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:

@@ -10,10 +10,12 @@ import heapq
 import math
 import threading
 import uuid
-from collections import Counter, defaultdict
+from array import array
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
@@ -67,6 +69,11 @@ class Snapshot:
     published: dict[int, float] = field(default_factory=dict)
     average_length: float = 1.0
     _vocabulary: dict[str, list[tuple[str, int]]] | None = None
+    # The postings of the commonest terms, read once per snapshot (see `term_postings`).
+    _positions: dict[int, int] | None = None
+    _postings: OrderedDict = field(default_factory=OrderedDict)
+    _postings_size: int = 0
+    _postings_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def load(cls, token: str) -> "Snapshot":
@@ -95,6 +102,73 @@ class Snapshot:
                 vocabulary[word[0]].append((word, count))
             self._vocabulary = dict(vocabulary)
         return self._vocabulary
+
+    def positions(self) -> dict[int, int]:
+        """Each indexed case's slot in the in-memory postings."""
+        with self._postings_lock:
+            if self._positions is None:
+                self._positions = {case: i for i, case in enumerate(sorted(self.ids))}
+            return self._positions
+
+    def term_postings(self, term_id: int) -> "TermPostings":
+        """A common term's postings, kept in memory until the index changes.
+
+        A term in thousands of cases ("layanan" in a library of public services) costs a
+        read of thousands of rows in every query that names it. In memory, as one slot per
+        indexed case, it is read once per snapshot; a query then looks up the cases it
+        considers. The least recently used terms leave first beyond SEARCH_MEMORY_POSTINGS
+        slots in all (16 bytes a slot).
+        """
+        positions = self.positions()
+        with self._postings_lock:
+            found = self._postings.get(term_id)
+            if found is not None:
+                self._postings.move_to_end(term_id)
+                return found
+            found = TermPostings.load(term_id, positions, self.average_length)
+            self._postings[term_id] = found
+            self._postings_size += len(positions)
+            limit = settings.SEARCH_MEMORY_POSTINGS
+            while self._postings_size > limit and len(self._postings) > 1:
+                self._postings.popitem(last=False)
+                self._postings_size -= len(self._positions)
+            return found
+
+
+@dataclass
+class TermPostings:
+    """One term's postings as ranking reads them: the BM25 term-frequency part
+    `frequency * (K1 + 1) / (frequency + K1 * (1 - B + B * length / average length))` per
+    indexed case (by position; 0 where the case lacks the term), and the cases that have the
+    term with their part, side by side. A term's weight in a case is its idf times its part."""
+
+    part: array  # per position
+    cases: array
+    case_parts: array
+
+    @classmethod
+    def load(cls, term_id: int, positions: dict[int, int], average_length: float):
+        part = array("d", bytes(8 * len(positions)))
+        cases, case_parts = array("q"), array("d")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT case_id, frequency, length FROM {Posting._meta.db_table} "  # noqa: S608
+                "WHERE term_id = %s",
+                [term_id],
+            )
+            for case, f, length in cursor.fetchall():
+                i = positions.get(case)
+                if i is None:  # indexed after this snapshot was read: not in this search
+                    continue
+                value = f * (K1 + 1) / (f + K1 * (1 - B + B * length / average_length))
+                part[i] = value
+                cases.append(case)
+                case_parts.append(value)
+        return cls(part, cases, case_parts)
+
+    def weights(self, idf: float) -> dict[int, float]:
+        """{case: the term's weight in it} for the cases that have the term."""
+        return dict(zip(self.cases, map(idf.__mul__, self.case_parts), strict=True))
 
 
 _snapshot_lock = threading.Lock()
@@ -255,7 +329,8 @@ class DatabaseEngine:
             matcher = _Matcher(analysed, snap)
             scores, partial = matcher.run()
             suggestion, terms = matcher.suggestion, matcher.highlight_terms()
-        candidates = snap.ids if scores is None else scores.keys()
+        # Cases indexed after this search read its snapshot wait for the next search.
+        candidates = snap.ids if scores is None else scores.keys() & snap.ids
         allowed = {
             key: set().union(*(snap.by_value.get((key, value), ()) for value in values))
             for key, values in query.filters.items()
@@ -403,6 +478,17 @@ class DatabaseEngine:
         ]
 
 
+def _best_of(first: dict, second: dict) -> dict:
+    """{key: the larger value} over both dicts."""
+    if not first:
+        return second
+    merged = dict(first)
+    for key, value in second.items():
+        if value > merged.get(key, 0.0):
+            merged[key] = value
+    return merged
+
+
 def _term_ids(texts, *, create=False) -> dict[str, int]:
     found = {}
     for chunk in _chunks(texts):
@@ -499,7 +585,7 @@ class _Matcher:
         whole library.
         """
         total = max(len(self.snap.ids), 1)
-        concept_of, weight_of = {}, {}
+        concept_of, weight_of, count_of = {}, {}, {}
         frequency = defaultdict(int)
         for index, concept in enumerate(self.concepts):
             for term, weight in concept.items():
@@ -509,6 +595,7 @@ class _Matcher:
                     # A term shared by two concepts counts for the first.
                     concept_of.setdefault(int(term_id), index)
                     weight_of.setdefault(int(term_id), float(idf * weight))
+                    count_of[int(term_id)] = count
                     frequency[index] = max(frequency[index], count)
         if not concept_of:
             return {}
@@ -518,6 +605,9 @@ class _Matcher:
         # rarest (pigeonhole): those pick the candidates, the others are scored for them only.
         by_rarity = sorted(frequency, key=frequency.get)
         rare = set(by_rarity[: len(frequency) - required + 1])
+        in_memory = {t for t in concept_of if count_of[t] >= settings.SEARCH_MEMORY_TERM_CASES}
+        if in_memory:
+            return self._score_with_memory(concept_of, weight_of, in_memory, rare, required)
         rare_postings = sum(frequency[i] for i in rare)
         if rare_postings * 2 > sum(frequency.values()):
             return self._aggregate(concept_of, weight_of, concept_of, required)
@@ -532,6 +622,97 @@ class _Matcher:
                 if case_id in found:
                     found[case_id] = (found[case_id][0] + score, found[case_id][1] + count)
         return {case: score for case, (score, count) in found.items() if count >= required}
+
+    def _score_with_memory(self, concept_of, weight_of, in_memory, rare, required):
+        """`_score` when some terms are common enough to be ranked from memory.
+
+        The rare concepts (see `_score`) are built whole, as {case: best term weight}: from
+        SQL for their uncommon terms, from memory for the others. Their cases are the
+        candidates; the other concepts are looked up for those cases only.
+        """
+        by_concept = defaultdict(list)
+        for term, concept in concept_of.items():
+            by_concept[concept].append(term)
+        whole = {}  # concept -> {case: its best term's weight}
+        sql_terms = [t for c in rare for t in by_concept[c] if t not in in_memory]
+        if sql_terms:
+            for case, concept, weight in self._concept_weights(concept_of, weight_of, sql_terms):
+                whole.setdefault(concept, {})[case] = weight
+        for concept in rare:
+            found = whole.setdefault(concept, {})
+            for term in by_concept[concept]:
+                if term in in_memory:
+                    weights = self.snap.term_postings(term).weights(weight_of[term])
+                    found = _best_of(found, weights)
+            whole[concept] = found
+        if len(by_concept) == 1:
+            return next(iter(whole.values()))
+        # The other concepts, for the candidates only: per concept, its uncommon terms'
+        # weights from SQL and its common terms' parts from memory.
+        others = [c for c in sorted(by_concept) if c not in rare]
+        candidates = set().union(*whole.values())
+        from_sql = defaultdict(dict)
+        sql_terms = [t for c in others for t in by_concept[c] if t not in in_memory]
+        if sql_terms:
+            for case, concept, weight in self._concept_weights(concept_of, weight_of, sql_terms):
+                if case in candidates:
+                    from_sql[concept][case] = weight
+        lookups = [
+            (
+                from_sql.get(concept, {}),
+                [
+                    (self.snap.term_postings(t).part, weight_of[t])
+                    for t in by_concept[concept]
+                    if t in in_memory
+                ],
+            )
+            for concept in others
+        ]
+        positions = self.snap.positions()
+        tables = list(whole.values())
+        scores = {}
+        for case in candidates:
+            i = positions.get(case)  # None: indexed after this search's snapshot was read
+            if i is None:
+                continue
+            total, matched = 0.0, 0
+            for table in tables:
+                value = table.get(case)
+                if value:
+                    total += value
+                    matched += 1
+            for sql, memory in lookups:
+                value = sql.get(case, 0.0)
+                for part, weight in memory:
+                    if part[i] and part[i] * weight > value:
+                        value = part[i] * weight
+                if value:
+                    total += value
+                    matched += 1
+            if matched >= required:
+                scores[case] = total
+        return scores
+
+    def _concept_weights(self, concept_of, weight_of, terms):
+        """Rows (case, concept, best weight of the concept's `terms` in the case)."""
+        terms = [int(t) for t in terms]
+        concept = " ".join(f"WHEN {t} THEN {concept_of[t]}" for t in terms)
+        idf = " ".join(f"WHEN {t} THEN {weight_of[t]!r}" for t in terms)
+        norm = f"{K1} * ({1 - B} + {B} * p.length / {float(self.snap.average_length)!r})"
+        score = f"(CASE p.term_id {idf} END) * p.frequency * {K1 + 1} / (p.frequency + {norm})"
+        posting = Posting._meta.db_table
+        hint = "INDEXED BY search_posting_ranking" if connection.vendor == "sqlite" else ""
+        listed_terms = ", ".join(str(t) for t in terms)
+        # Every value in this SQL is a number computed here, never text from the request.
+        sql = f"""
+            SELECT p.case_id, CASE p.term_id {concept} END AS concept, MAX({score})
+            FROM {posting} p {hint}
+            WHERE p.term_id IN ({listed_terms})
+            GROUP BY p.case_id, concept
+        """  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall()
 
     def _aggregate(self, concept_of, weight_of, terms, required, raw=False, within=None):
         """Per case: the sum over concepts of the best term's BM25 weight, for the postings
