@@ -117,7 +117,7 @@ class Snapshot:
         read of thousands of rows in every query that names it. In memory, as one slot per
         indexed case, it is read once per snapshot; a query then looks up the cases it
         considers. The least recently used terms leave first beyond SEARCH_MEMORY_POSTINGS
-        slots in all (16 bytes a slot).
+        slots in all (8 bytes a slot, and 16 per case that has the term).
         """
         positions = self.positions()
         with self._postings_lock:
