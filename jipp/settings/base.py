@@ -43,9 +43,10 @@ ELASTICSEARCH_REPLICAS = env.int("ELASTICSEARCH_REPLICAS", default=0)
 ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=5)
 ELASTICSEARCH_READ_TIMEOUT = env.float("ELASTICSEARCH_READ_TIMEOUT", default=2)
 ELASTICSEARCH_RETRY_AFTER = env.float("ELASTICSEARCH_RETRY_AFTER", default=30)
-# The database search engine ranks terms found in at least this many cases from memory, one
-# slot per indexed case (8 bytes, and 16 per case that has the term), read once after each index change, least recently used
-# first out beyond SEARCH_MEMORY_POSTINGS slots per process (2,000,000: at most about 48 MB).
+# The database search engine ranks terms found in at least this many cases from memory, read
+# once after each index change: a slot per indexed case (8 bytes) and 16 bytes per case that has
+# the term; least recently used first out beyond SEARCH_MEMORY_POSTINGS slots per process
+# (2,000,000: at most about 48 MB).
 SEARCH_MEMORY_TERM_CASES = env.int("SEARCH_MEMORY_TERM_CASES", default=1000)
 SEARCH_MEMORY_POSTINGS = env.int("SEARCH_MEMORY_POSTINGS", default=2_000_000)
 REDIS_URL = env.str("REDIS_URL", default="")
