@@ -4,6 +4,7 @@ Attendees' personal data is shown only to the facilitators of the event's hub an
 """
 
 import csv
+import re
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -104,12 +105,18 @@ CSV_COLUMNS = [
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PHONE_NUMBER = re.compile(r"[+-]?[\d\s-]+")  # "+62 811-4100-200" runs as no formula
 
 
 def spreadsheet_safe(value):
     """A cell a spreadsheet shows as typed: text that would start a formula (= + - @, or a
-    tab or carriage return before one) gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    tab or carriage return before one) gets a leading apostrophe; a phone number is left
+    as it is."""
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and not PHONE_NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
 

@@ -15,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
@@ -108,7 +109,9 @@ def cancel(*, registration: Registration) -> Registration | None:
     was_confirmed = registration.status == Registration.Status.CONFIRMED
     registration.status = Registration.Status.CANCELLED
     registration.status_changed_at = timezone.now()
-    registration.save(update_fields=["status", "status_changed_at"])
+    # Someone who cancelled did not attend, whatever a check-in said before.
+    registration.attended, registration.checked_in_at = False, None
+    registration.save(update_fields=["status", "status_changed_at", "attended", "checked_in_at"])
     if not was_confirmed or event.start <= timezone.now():
         return None
     return _promote_next(event)
@@ -163,6 +166,7 @@ def toggle_attendance(*, registration: Registration) -> Registration:
     """A facilitator marks a confirmed registrant present (check-in), or takes it back.
     Only confirmed people can be marked present: a waitlisted or cancelled registration is
     refused (RegistrationRefused); taking a mark back is always allowed."""
+    _lock(registration.event)  # not while a cancellation of the same event is under way
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if not registration.attended and registration.status != Registration.Status.CONFIRMED:
         raise RegistrationRefused(
@@ -202,8 +206,17 @@ def registration_for_receipt(token: str) -> Registration | None:
 
 
 def _token(registration: Registration, salt: str) -> str:
-    signed = signing.dumps({"r": registration.pk, "e": registration.email_key}, salt=salt)
+    """The registration's id and a keyed hash of its e-mail, signed: the e-mail address itself
+    is not in the token (a signature does not hide what it signs), so it stays out of browser
+    histories and server logs."""
+    signed = signing.dumps(
+        {"r": registration.pk, "h": _email_hash(registration.email_key, salt)}, salt=salt
+    )
     return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
+
+
+def _email_hash(email_key: str, salt: str) -> str:
+    return salted_hmac(salt, email_key, algorithm="sha256").hexdigest()[:24]
 
 
 def _from_token(token: str, salt: str) -> Registration | None:
@@ -212,13 +225,15 @@ def _from_token(token: str, salt: str) -> Registration | None:
         data = signing.loads(signed, salt=salt)
     except (signing.BadSignature, ValueError, UnicodeDecodeError):
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("h"), str):
         return None
-    return (
-        Registration.objects.filter(pk=data.get("r"), email_key=data.get("e"))
-        .select_related("event")
-        .first()
-    )
+    registration = Registration.objects.filter(pk=data.get("r")).select_related("event").first()
+    # The registration must still be the one the link was made for (same e-mail).
+    if registration is None or not constant_time_compare(
+        _email_hash(registration.email_key, salt), data["h"]
+    ):
+        return None
+    return registration
 
 
 def cancel_url(registration: Registration) -> str:

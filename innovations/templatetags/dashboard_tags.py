@@ -3,6 +3,7 @@ tables (and CSV, see innovations.views.hub_dashboard_csv)."""
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from innovations.selectors import hub_dashboard as build_dashboard
 
@@ -105,7 +106,10 @@ def hub_dashboard(context, hub_page):
         "sectors_chart": bars([(s.name, n) for s, n in dashboard.cases_per_sector]),
         "replications_chart": grouped_bars(
             [(year, [into, out]) for year, into, out in dashboard.replications_by_year],
-            [_("Masuk"), _("Keluar")],
+            [
+                pgettext("replications into/out of a hub", "Masuk"),
+                pgettext("replications into/out of a hub", "Keluar"),
+            ],
         ),
         "events_chart": grouped_bars(
             [

@@ -1,5 +1,6 @@
 """Event pages, registration rules, time zones, calendars and attendee privacy."""
 
+import base64
 import csv
 import io
 import re
@@ -9,12 +10,13 @@ from smtplib import SMTPServerDisconnected
 import icalendar
 import pytest
 from django.contrib.auth.models import Group
-from django.core import mail
+from django.core import mail, signing
 from django.core.cache import cache
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from hubs.models import Hub, Regency, Registration
+from hubs.registrations import CANCEL_SALT, RECEIPT_SALT
 from hubs.views import RATE_LIMIT, count_in_window
 from innovations.services import NATIONAL_GROUP, create_hub, ensure_national_moderation
 from tests.factories.hubs import EventIndexPageFactory, EventPageFactory, hub_page
@@ -161,6 +163,13 @@ def test_after_registering_the_browser_shows_a_receipt_a_reload_does_not_resend(
     assert "ngulik-7" not in cancelled
     # A receipt is not a cancellation link, and a made-up one is not found.
     token = receipt.rstrip("/").rsplit("/", 1)[1]
+    cancel_token = link.rstrip("/").rsplit("/", 1)[1]
+    for link_token, salt in ((token, RECEIPT_SALT), (cancel_token, CANCEL_SALT)):
+        # Neither link carries the e-mail address (a signature does not hide what it signs).
+        signed = base64.urlsafe_b64decode(link_token + "=" * (-len(link_token) % 4)).decode()
+        payload = signing.loads(signed, salt=salt)
+        assert set(payload) == {"r", "h"}
+        assert "x.go.id" not in signed + str(payload)
     assert client.get(f"{event.url}batal/{token}/").status_code == 404
     assert client.get(f"{event.url}terdaftar/{token[:-2]}AA/").status_code == 404
     other = EventPageFactory(parent=hub_page("sumatera-selatan", home_page))
@@ -396,6 +405,11 @@ def test_only_confirmed_registrants_can_be_checked_in(client, library, django_us
     listing = client.get(base).content.decode()
     assert "hadir 0" in listing
     assert "Instansi yang hadir" not in listing
+    # Nor in the CSV: a cancellation clears the check-in.
+    first.refresh_from_db()
+    assert (first.attended, first.checked_in_at) == (False, None)
+    rows = csv.DictReader(io.StringIO(client.get(base.rstrip("/") + ".csv").content.decode()))
+    assert [row["attended"] for row in rows] == ["0", "0", "0"]
 
 
 def test_the_attendee_csv_neutralises_formulas(client, library, django_user_model):
@@ -411,7 +425,16 @@ def test_the_attendee_csv_neutralises_formulas(client, library, django_user_mode
             phone="-1 234",
         ),
     )
-    client.post(event.url, form("b@x.go.id", name="\t=1+1", organisation="Dinas Kesehatan"))
+    client.post(
+        event.url,
+        form(
+            "b@x.go.id",
+            name="\t=1+1",
+            organisation="Dinas Kesehatan",
+            position="-SUM(A1)",
+            phone="+62 811-4100-200",
+        ),
+    )
     assert Registration.objects.count() == 2
     facilitator = django_user_model.objects.create_user("fasil", password="x")
     facilitator.groups.add(create_hub(slug="jawa-timur").group)
@@ -422,12 +445,16 @@ def test_the_attendee_csv_neutralises_formulas(client, library, django_user_mode
     assert first["email"] == "'=cmd@x.go.id"
     assert first["organisation"] == "'+SUM(1,2)"
     assert first["position"] == "'@SUM(A1)"
-    assert first["phone"] == "'-1 234"
-    assert second["organisation"] == "Dinas Kesehatan"  # ordinary text is left as typed
+    assert second["position"] == "'-SUM(A1)"
+    assert second["name"] == "'=1+1"  # the form strips the tab
+    # Ordinary text, and phone numbers (digits, spaces, + and -: never a formula), as typed.
+    assert second["organisation"] == "Dinas Kesehatan"
     assert second["email"] == "b@x.go.id"
+    assert (first["phone"], second["phone"]) == ("-1 234", "+62 811-4100-200")
     for row in (first, second):
-        for value in row.values():
-            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+        for key, value in row.items():
+            if key != "phone":
+                assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
 
 
 def test_an_action_plan_opens_a_replication_in_the_ledger(client, library, django_user_model):

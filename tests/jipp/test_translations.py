@@ -8,7 +8,7 @@ CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES
 
 
 def parse_po(path):
-    """Entries of a .po file as dicts of msgid, msgid_plural, msgstr[n] and flags."""
+    """Entries of a .po file as dicts of msgctxt, msgid, msgid_plural, msgstr[n] and flags."""
     entries, entry, key = [], None, None
     for raw in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         line = raw.strip()
@@ -55,5 +55,8 @@ def test_compiled_catalogue_matches_the_source():
             assert (
                 compiled.ngettext(entry["msgid"], entry["msgid_plural"], 2) == entry["msgstr[1]"]
             )
+        elif "msgctxt" in entry:  # pgettext: the same words, another meaning
+            translated = compiled.pgettext(entry["msgctxt"], entry["msgid"])
+            assert translated == entry["msgstr"], entry["msgid"]
         else:
             assert compiled.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
