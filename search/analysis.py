@@ -18,6 +18,7 @@ One pipeline for documents and queries:
 Queries first pass through the English-Indonesian glossary (`synonyms/en_id.txt`).
 """
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -60,6 +61,23 @@ STEM_EXCEPTIONS = {
     "perwali": "perwali",
     "ambulan": "ambulan",
 }
+
+
+# Raise when this module's code changes what a text is analysed into (the rules files are
+# hashed in `analysis_version` anyway).
+ANALYSIS_CODE_VERSION = 2
+
+
+@cache
+def analysis_version() -> str:
+    """A hash of everything that decides a text's index terms: this module's version, the
+    synonym, glossary and stop-word files and the stemming exceptions. An index built with
+    another version needs `search_index --rebuild`."""
+    digest = hashlib.sha1(str(ANALYSIS_CODE_VERSION).encode())  # noqa: S324 -- not security
+    for path in (SYNONYMS_FILE, GLOSSARY_FILE, STOPWORDS_FILE):
+        digest.update(path.read_bytes())
+    digest.update(repr(sorted(STEM_EXCEPTIONS.items())).encode())
+    return digest.hexdigest()
 
 
 def fold(text: str) -> str:

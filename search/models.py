@@ -82,6 +82,9 @@ class IndexState(models.Model):
     """
 
     token = models.CharField(max_length=32)
+    # The analysis (search.analysis.analysis_version) the index was last rebuilt with: a
+    # change of the synonym, glossary or stop-word files needs a rebuild.
+    analysis = models.CharField(max_length=40, blank=True, default="")
 
     def __str__(self):
         return self.token

@@ -9,14 +9,16 @@ fails leaves its entry with the error; it is retried after the next successful w
 `manage.py search_index --process-queue`, so no change is lost.
 """
 
+import fcntl
 import logging
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -150,6 +152,7 @@ class OutboxReport:
     failed: int = 0
     errors: list[str] = field(default_factory=list)
     kept: set[int] = field(default_factory=set)  # entries that failed in this run
+    rebuilding: list[str] = field(default_factory=list)  # engines left to their rebuild
 
 
 def process_outbox(*, limit: int | None = None) -> OutboxReport:
@@ -172,6 +175,8 @@ def process_outbox(*, limit: int | None = None) -> OutboxReport:
             with transaction.atomic():
                 _lock_outbox(name)
                 if _rebuild_running(name):
+                    logger.info("Search index for %s is being rebuilt: its changes wait", name)
+                    report.rebuilding.append(name)
                     break
                 batch = list(
                     OutboxEntry.objects.filter(engine=name)
@@ -251,19 +256,40 @@ def _lock_outbox(engine_name: str) -> None:
 
 
 def _rebuild_running(engine_name: str) -> bool:
-    """Whether another process is rebuilding `engine_name` (PostgreSQL). If not, hold a
+    """Whether another process is rebuilding `engine_name`. If not, on PostgreSQL, hold a
     shared lock until the transaction ends, so that no rebuild begins meanwhile.
 
-    On SQLite a rebuild holds the database's write lock from start to end (`_rebuilding`),
-    so no transaction that could apply entries runs during one.
+    On SQLite the database engine's rebuild holds the database's write lock from start to
+    end, so no transaction that could apply its entries runs during one; another engine's
+    rebuild holds a lock file (`_rebuilding`). Looking at that file without holding it is
+    enough: an entry applied before a rebuild begins is in what the rebuild reads, and one
+    found while a rebuild runs waits for it.
     """
-    if connection.vendor != "postgresql":
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_try_advisory_xact_lock_shared(%s)", [_lock_key("rebuild", engine_name)]
+            )
+            return not cursor.fetchone()[0]
+    path = _lock_file(engine_name)
+    if path is None:
         return False
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_try_advisory_xact_lock_shared(%s)", [_lock_key("rebuild", engine_name)]
-        )
-        return not cursor.fetchone()[0]
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
+def _lock_file(engine_name: str) -> Path | None:
+    """SQLite: the file beside the database that an engine's rebuild holds (none for the
+    database engine, whose rebuild holds the database's own write lock)."""
+    name = str(connection.settings_dict["NAME"])
+    if engine_name == "database" or not name or name == ":memory:" or "mode=memory" in name:
+        return None
+    return Path(f"{name}.search-rebuild-{engine_name}.lock")
 
 
 @contextmanager
@@ -271,21 +297,37 @@ def _rebuilding(engine_name: str):
     """Hold the right to rebuild `engine_name` for the whole rebuild.
 
     PostgreSQL: a session-level advisory lock that waits for the outbox batches being
-    applied, after which `process_outbox` leaves the engine's entries for the rebuild.
-    SQLite: one write transaction (IMMEDIATE) around the rebuild; writers wait for it.
+    applied, after which `process_outbox` leaves the engine's entries for the rebuild. (A
+    session lock needs a session: behind pgbouncer, pool by session, not by transaction.)
+    SQLite: for the database engine, one write transaction (IMMEDIATE) around the rebuild,
+    as its rebuild is one transaction anyway; for another engine, which may take minutes over
+    the network, a lock file beside the database, so that the site's writes go on.
     """
-    if connection.vendor != "postgresql":
+    if connection.vendor == "postgresql":
+        key = _lock_key("rebuild", engine_name)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+        try:
+            yield
+        finally:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+            except DatabaseError:
+                # A failed transaction refuses the unlock; ending the session releases it.
+                connection.close()
+        return
+    path = _lock_file(engine_name)
+    if path is None:
         with transaction.atomic():
             yield
         return
-    key = _lock_key("rebuild", engine_name)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # another rebuild of this engine: wait for it
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def sync_pages(engine, page_ids) -> None:

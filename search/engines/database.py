@@ -7,6 +7,7 @@ indexed case's facet values, reloaded whenever `IndexState.token` changes.
 """
 
 import heapq
+import logging
 import math
 import threading
 import uuid
@@ -25,6 +26,7 @@ from .. import highlight
 from ..analysis import (
     AnalyzedQuery,
     allowed_edits,
+    analysis_version,
     analyze,
     analyze_query,
     edit_distance,
@@ -37,6 +39,7 @@ from ..models import IndexedCase, IndexState, IndexTerm, IndexWord, Posting
 from ..query import COUNTED_FACETS, SearchHit, SearchQuery, SearchResults
 from .labels import facet_values
 
+logger = logging.getLogger(__name__)
 K1 = 1.2
 B = 0.75
 FUZZY_WEIGHTS = {1: 0.8, 2: 0.6}
@@ -185,11 +188,22 @@ def snapshot() -> Snapshot:
     with _snapshot_lock:
         if _snapshot is None or _snapshot.token != token:
             _snapshot = Snapshot.load(token)
+            if _snapshot.ids and not DatabaseEngine().index_is_current():
+                logger.warning(
+                    "The search index was built with another analysis (the synonym, glossary "
+                    "or stop-word files changed?): run `manage.py search_index --rebuild`"
+                )
         return _snapshot
 
 
 def _bump_state():
-    IndexState.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+    # The first write makes the index: with this code's analysis.
+    token = uuid.uuid4().hex
+    IndexState.objects.update_or_create(
+        pk=1,
+        defaults={"token": token},
+        create_defaults={"token": token, "analysis": analysis_version()},
+    )
 
 
 # --- Writing ----------------------------------------------------------------------------------
@@ -302,6 +316,13 @@ class DatabaseEngine:
         for documents in batches:
             self.write(documents)
             advance(len(documents))
+        IndexState.objects.filter(pk=1).update(analysis=analysis_version())
+
+    def index_is_current(self) -> bool:
+        """Whether the index was rebuilt with this code's analysis (synonyms, glossary, stop
+        words): terms written with another would not meet the queries' terms."""
+        built = IndexState.objects.filter(pk=1).values_list("analysis", flat=True).first()
+        return built == analysis_version()
 
     def refresh_statistics(self):
         """After a rebuild on PostgreSQL: table statistics and the visibility map, so that
@@ -807,9 +828,12 @@ def _more_like_this(page_id: int, snap: Snapshot, limit: int) -> list[int]:
     chosen: list[int] = []
     for share in (0.3, 0.15, 0.0):
         scores = matcher._score(known, max(min(2, len(concepts)), round(len(concepts) * share)))
-        scores.pop(page_id, None)
-        for case in chosen:
-            scores.pop(case, None)
+        # Not the case itself, nor one chosen already or indexed after this snapshot was read.
+        scores = {
+            case: score
+            for case, score in scores.items()
+            if case in snap.ids and case != page_id and case not in chosen
+        }
         wanted = limit - len(chosen)
         chosen += heapq.nlargest(wanted, scores, key=lambda i: (scores[i], snap.published[i], i))
         if len(chosen) >= limit:

@@ -554,8 +554,15 @@ class ElasticsearchEngine:
         self._succeeded()
 
     def _ensure_index(self):
+        """A write needs the index: without it (never built, or the cluster lost it) the
+        change waits in the outbox for `search_index --rebuild`, which builds the index from
+        every case. An index made here would hold only this change, and searches would read
+        it as if it were complete."""
         if not self._call(self.client.indices.exists_alias, name=self.alias):
-            self._create_and_point([])
+            raise self._unavailable(
+                f"Elasticsearch index {self.alias!r} does not exist: "
+                "run `manage.py search_index --rebuild`"
+            )
 
     def _create_and_point(self, documents_batches, advance=lambda n: None) -> str:
         name = f"{self.alias}-{index_version()}-{timezone.now():%Y%m%d%H%M%S%f}"

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
 
 from search import service
-from search.models import IndexedCase, IndexTerm, IndexWord, OutboxEntry, Posting
+from search.models import IndexedCase, IndexState, IndexTerm, IndexWord, OutboxEntry, Posting
 from search.query import SearchQuery
 
 from .conftest import demo_records, publish_case
@@ -127,7 +127,22 @@ def test_rebuild_of_an_empty_library(library):
 
 
 def test_status_of_an_empty_outbox(corpus):
-    assert search_index("--status") == "database: 0 waiting, 0 failed\n"
+    assert search_index("--status") == "database: 0 waiting, 0 failed\n  index: current\n"
+
+
+def test_status_and_the_log_say_when_the_index_needs_a_rebuild(corpus, caplog):
+    """An index written by code with another analysis (older synonym files, say): its terms
+    may not meet the queries' terms until it is rebuilt."""
+    IndexState.objects.update(analysis="0" * 40, token="built-by-an-older-version")
+    assert search_index("--status") == (
+        "database: 0 waiting, 0 failed\n"
+        "  index: built with another analysis; run search_index --rebuild\n"
+    )
+    with caplog.at_level("WARNING", logger="search.engines.database"):
+        service.search(SearchQuery(text="sampah"))
+    assert "run `manage.py search_index --rebuild`" in caplog.text
+    search_index("--rebuild", "--no-progress")
+    assert search_index("--status") == "database: 0 waiting, 0 failed\n  index: current\n"
 
 
 def test_status_lists_the_waiting_and_the_failed_entries(
@@ -139,13 +154,14 @@ def test_status_lists_the_waiting_and_the_failed_entries(
         assert search_index("--status") == (
             "database: 2 waiting, 1 failed\n"
             f"  page {failed_case.pk}: 1 attempts, OperationalError: disk I/O error (simulated)\n"
+            "  index: current\n"
         )
 
 
 def test_process_queue_applies_the_waiting_entries(failed_case):
     assert search_index("--process-queue") == "synced: 1, failed: 0\n"
     assert "klinik-pbg" in found("persetujuan bangunan gedung")
-    assert search_index("--status") == "database: 0 waiting, 0 failed\n"
+    assert search_index("--status") == "database: 0 waiting, 0 failed\n  index: current\n"
     assert search_index("--process-queue") == "synced: 0, failed: 0\n"
 
 

@@ -16,10 +16,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from elasticsearch import Elasticsearch
 
 from hubs.models import Hub, Province
-from innovations.models import SDG, Sector, Stage
+from innovations.models import SDG, InnovationPage, Sector, Stage
 from search import service
 from search.analysis import GLOSSARY_FILE, STOPWORDS_FILE, SYNONYMS_FILE
 from search.documents import FIELD_WEIGHTS, build_document, indexable_cases
@@ -27,6 +28,7 @@ from search.engines import elasticsearch as elastic_module
 from search.engines.database import minimum_should_match
 from search.models import OutboxEntry
 from search.query import COUNTED_FACETS, SearchQuery
+from tests.factories import InnovationPageFactory, folder_for
 
 from .conftest import demo_records, publish_case
 
@@ -618,7 +620,7 @@ def test_a_change_waits_for_elasticsearch_while_the_database_index_has_it(
     out = StringIO()
     call_command("search_index", "--status", stdout=out)
     assert out.getvalue().startswith(
-        "database: 0 waiting, 0 failed\nelasticsearch: 1 waiting, 1 failed\n"
+        "database: 0 waiting, 0 failed\n  index: current\nelasticsearch: 1 waiting, 1 failed\n"
         f"  page {page.pk}: 1 attempts, EngineUnavailable: Elasticsearch unreachable"
     )
     with pytest.raises(CommandError, match=r"^elasticsearch: Elasticsearch unreachable"):
@@ -889,32 +891,28 @@ def test_rebuild_fills_a_new_index_then_swaps_the_alias_in_one_call(corpus, fake
     assert len(fake_elasticsearch.indices[created]["docs"]) == len(corpus)
 
 
-def test_a_write_creates_the_index_and_alias_when_missing(
+def test_a_write_without_the_index_waits_for_the_rebuild(
     library, fake_elasticsearch, django_capture_on_commit_callbacks
 ):
+    """No index (never built, or the cluster lost it): a change waits in the outbox. An index
+    made for it would hold that one case, and searches would take it for the library."""
     records = demo_records()
     with django_capture_on_commit_callbacks(execute=True):
         sibaku = publish_case(records["sibaku"])
-    calls = [(r.method, r.path, r.params) for r in fake_elasticsearch.requests]
-    created = calls[1][1].lstrip("/")
-    assert NEW_INDEX.fullmatch(created)
-    assert calls == [
-        ("HEAD", f"/_alias/{ALIAS}", {}),  # missing
-        ("PUT", f"/{created}", {}),
-        ("POST", f"/{created}/_refresh", {}),
-        ("HEAD", f"/_alias/{ALIAS}", {}),
-        ("POST", "/_aliases", {}),
-        ("PUT", "/_bulk", {"refresh": "wait_for"}),
+    assert [(r.method, r.path) for r in fake_elasticsearch.requests] == [
+        ("HEAD", f"/_alias/{ALIAS}"),  # missing: nothing is created
     ]
-    assert fake_elasticsearch.requests[1].body == roundtrip(
-        elastic_module.index_definition(created).to_dict()
-    )
-    assert fake_elasticsearch.requests[4].body == {
-        "actions": [{"add": {"index": created, "alias": ALIAS}}]
-    }
-    assert fake_elasticsearch.requests[5].body[0] == {
-        "index": {"_index": ALIAS, "_id": str(sibaku.pk)}
-    }
+    entry = OutboxEntry.objects.get()
+    assert (entry.page_id, entry.engine) == (sibaku.pk, "elasticsearch")
+    assert "does not exist: run `manage.py search_index --rebuild`" in entry.last_error
+    assert not fake_elasticsearch.indices
+
+    # The rebuild builds the index from every case and clears the outbox.
+    elastic_module.resume_reads()
+    assert service.rebuild(["elasticsearch"]) == {"elasticsearch": 1}
+    (created,) = fake_elasticsearch.aliases[ALIAS]
+    assert NEW_INDEX.fullmatch(created)
+    assert set(fake_elasticsearch.indices[created]["docs"]) == {str(sibaku.pk)}
     assert not OutboxEntry.objects.exists()
 
     # The next change finds the alias and only writes; an unpublished case is deleted.
@@ -922,9 +920,9 @@ def test_a_write_creates_the_index_and_alias_when_missing(
     with django_capture_on_commit_callbacks(execute=True):
         paket = publish_case(records["paket-lahir"])
         sibaku.unpublish()
-    assert [(r.method, r.path) for r in fake_elasticsearch.requests] == [
-        ("HEAD", f"/_alias/{ALIAS}"),
-        ("PUT", "/_bulk"),
+    assert [(r.method, r.path, r.params) for r in fake_elasticsearch.requests] == [
+        ("HEAD", f"/_alias/{ALIAS}", {}),
+        ("PUT", "/_bulk", {"refresh": "wait_for"}),
     ]
     assert fake_elasticsearch.requests[1].body[0::2] == [
         {"index": {"_index": ALIAS, "_id": str(paket.pk)}},
@@ -985,3 +983,48 @@ def test_a_hanging_node_costs_one_short_read_timeout(corpus, fake_elasticsearch,
     fake_elasticsearch.hang.set()  # the node recovers; once the pause is over ...
     settings.ELASTICSEARCH_RETRY_AFTER = 0
     assert client.get("/api/v2/search/", {"q": "ktp"}).json()["engine"] == "elasticsearch"
+
+
+# --- (g) A change during a rebuild, from another process (real threads and commits) --------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_during_a_rebuild_reaches_the_new_index(
+    restored_tables, library, fake_elasticsearch
+):
+    """While Elasticsearch is rebuilt, another process publishes a case: its change waits
+    for the new index (written to the old one, it would be lost at the alias swap)."""
+    elastic_module.resume_reads()
+    fake_elasticsearch.add_index(live_index(), ALIAS)
+    first = InnovationPageFactory(parent=folder_for("35.78"), title="Layanan Keliling Kota")
+    OutboxEntry.objects.all().delete()  # written to the old index already
+    published, errors = threading.Event(), []
+    worker = None
+
+    def publish():
+        try:
+            InnovationPageFactory(parent=folder_for("35.73"), title="Layanan Zebrakopi Desa")
+        except Exception as error:  # reported below
+            errors.append(repr(error))
+        finally:
+            connection.close()
+            published.set()
+
+    def progress(name, total):
+        def advance(count):
+            nonlocal worker
+            if worker is None:  # the new index is filling; the alias names the old one
+                worker = threading.Thread(target=publish)
+                worker.start()
+                assert published.wait(timeout=60)
+                assert OutboxEntry.objects.filter(engine="elasticsearch").count() == 1
+
+        return advance
+
+    assert service.rebuild(["elasticsearch"], progress) == {"elasticsearch": 1}
+    worker.join(timeout=60)
+    assert errors == []
+    (built,) = fake_elasticsearch.aliases[ALIAS]
+    newcomer = InnovationPage.objects.get(title="Layanan Zebrakopi Desa")
+    assert set(fake_elasticsearch.indices[built]["docs"]) == {str(first.pk), str(newcomer.pk)}
+    assert not OutboxEntry.objects.exists()

@@ -43,6 +43,8 @@ class Command(BaseCommand):
         elif process_queue:
             report = service.process_outbox()
             self.stdout.write(f"synced: {report.synced}, failed: {report.failed}")
+            for name in report.rebuilding:
+                self.stdout.write(f"{name}: being rebuilt; its changes are applied when it ends")
             if report.failed:
                 raise CommandError("; ".join(report.errors))
         else:
@@ -59,6 +61,10 @@ class Command(BaseCommand):
 
     @staticmethod
     def _index_state(engine) -> str:
+        if not hasattr(engine, "live_indices"):  # the database engine
+            if engine.index_is_current():
+                return "index: current"
+            return "index: built with another analysis; run search_index --rebuild"
         try:
             current = engine.index_is_current()
         except service.EngineUnavailable as error:
