@@ -9,12 +9,14 @@
 """
 
 import json
+import threading
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connection
 
 from innovations.models import SDG, EvaluationAspect, Sector
 from search import service
@@ -133,6 +135,45 @@ def engine_corpus(search_engine, corpus):
     if search_engine == "elasticsearch":
         assert service.rebuild(["elasticsearch"]) == {"elasticsearch": len(corpus)}
     return corpus
+
+
+class PublishDuringRebuild:
+    """A rebuild's progress callback that, once the first batch is written, publishes a case
+    from another thread: its own connection and commit, as another process would.
+
+    `wait`: the callback waits until that publish has committed (where the rebuild does not
+    hold the database's write lock); then `check()` runs, in the rebuild's thread.
+    """
+
+    def __init__(self, title, *, regency="35.73", wait=True, check=None):
+        self.title, self.regency, self.wait, self.check = title, regency, wait, check
+        self.published, self.errors, self.worker = threading.Event(), [], None
+
+    def _publish(self):
+        try:
+            InnovationPageFactory(parent=folder_for(self.regency), title=self.title)
+        except Exception as error:  # reported by finish()
+            self.errors.append(repr(error))
+        finally:
+            connection.close()
+            self.published.set()
+
+    def progress(self, name, total):
+        def advance(count):
+            if self.worker is None:
+                self.worker = threading.Thread(target=self._publish)
+                self.worker.start()
+                if self.wait:
+                    assert self.published.wait(timeout=60)
+                    if self.check:
+                        self.check()
+
+        return advance
+
+    def finish(self):
+        """After the rebuild: the publish is done, and it went through."""
+        self.worker.join(timeout=60)
+        assert self.errors == []
 
 
 # --- A fake Elasticsearch node ----------------------------------------------------------------

@@ -16,7 +16,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 from elasticsearch import Elasticsearch
 
 from hubs.models import Hub, Province
@@ -30,7 +29,7 @@ from search.models import OutboxEntry
 from search.query import COUNTED_FACETS, SearchQuery
 from tests.factories import InnovationPageFactory, folder_for
 
-from .conftest import demo_records, publish_case
+from .conftest import PublishDuringRebuild, demo_records, publish_case
 
 pytestmark = pytest.mark.django_db
 
@@ -998,32 +997,14 @@ def test_a_change_committed_during_a_rebuild_reaches_the_new_index(
     fake_elasticsearch.add_index(live_index(), ALIAS)
     first = InnovationPageFactory(parent=folder_for("35.78"), title="Layanan Keliling Kota")
     OutboxEntry.objects.all().delete()  # written to the old index already
-    published, errors = threading.Event(), []
-    worker = None
 
-    def publish():
-        try:
-            InnovationPageFactory(parent=folder_for("35.73"), title="Layanan Zebrakopi Desa")
-        except Exception as error:  # reported below
-            errors.append(repr(error))
-        finally:
-            connection.close()
-            published.set()
+    def waits_in_the_outbox():
+        assert OutboxEntry.objects.filter(engine="elasticsearch").count() == 1
 
-    def progress(name, total):
-        def advance(count):
-            nonlocal worker
-            if worker is None:  # the new index is filling; the alias names the old one
-                worker = threading.Thread(target=publish)
-                worker.start()
-                assert published.wait(timeout=60)
-                assert OutboxEntry.objects.filter(engine="elasticsearch").count() == 1
-
-        return advance
-
-    assert service.rebuild(["elasticsearch"], progress) == {"elasticsearch": 1}
-    worker.join(timeout=60)
-    assert errors == []
+    # Published while the new index fills and the alias still names the old one.
+    other = PublishDuringRebuild("Layanan Zebrakopi Desa", check=waits_in_the_outbox)
+    assert service.rebuild(["elasticsearch"], other.progress) == {"elasticsearch": 1}
+    other.finish()
     (built,) = fake_elasticsearch.aliases[ALIAS]
     newcomer = InnovationPage.objects.get(title="Layanan Zebrakopi Desa")
     assert set(fake_elasticsearch.indices[built]["docs"]) == {str(first.pk), str(newcomer.pk)}

@@ -15,6 +15,8 @@ from search.query import SearchQuery
 from search.service import search
 from tests.factories import InnovationPageFactory, folder_for
 
+from .conftest import PublishDuringRebuild
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -84,37 +86,20 @@ def test_a_change_committed_during_a_rebuild_is_in_the_rebuilt_index(restored_ta
     the rebuild neither drops its outbox entry nor overwrites its index entry."""
     for number in range(3):
         InnovationPageFactory(parent=folder_for("35.78"), title=f"Layanan Keliling {number}")
-    published, errors = threading.Event(), []
-    worker = None
 
-    def publish():
-        try:
-            InnovationPageFactory(parent=folder_for("35.73"), title="Layanan Zebrakopi Keliling")
-        except Exception as error:  # reported below
-            errors.append(repr(error))
-        finally:
-            connection.close()
-            published.set()
+    def waits_in_the_outbox():
+        waiting = OutboxEntry.objects.values_list("page_id", flat=True)
+        assert InnovationPage.objects.filter(pk__in=waiting, title__contains="Zebrakopi").exists()
 
-    def progress(name, total):
-        def advance(count):
-            nonlocal worker
-            if worker is None:  # after the first batch, before the rebuilt index is in place
-                worker = threading.Thread(target=publish)
-                worker.start()
-                if connection.vendor == "postgresql":
-                    # It commits while the rebuild goes on; SQLite's writers wait for it.
-                    assert published.wait(timeout=60)
-                    waiting = OutboxEntry.objects.values_list("page_id", flat=True)
-                    assert InnovationPage.objects.filter(
-                        pk__in=waiting, title__contains="Zebrakopi"
-                    ).exists()
-
-        return advance
-
-    assert service.rebuild(progress=progress) == {"database": 3}
-    worker.join(timeout=60)
-    assert errors == []
+    # On PostgreSQL the publish commits while the rebuild goes on; SQLite's writers wait for
+    # the database engine's rebuild, which holds the write lock.
+    other = PublishDuringRebuild(
+        "Layanan Zebrakopi Keliling",
+        wait=connection.vendor == "postgresql",
+        check=waits_in_the_outbox,
+    )
+    assert service.rebuild(progress=other.progress) == {"database": 3}
+    other.finish()
     found = [hit.title for hit in search(SearchQuery(text="zebrakopi")).results]
     assert found == ["Layanan Zebrakopi Keliling"]
     assert search(SearchQuery()).total == 4
